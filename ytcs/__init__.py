@@ -1,0 +1,1 @@
+"""ytcs: health information system for Vietnam's grassroots health network."""

@@ -1,0 +1,18 @@
+"""The JSON API (django-ninja); its OpenAPI document is served at /api/docs."""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from ytcs.orgunits.api import router as orgunits_router
+from ytcs.people.api import router as people_router
+
+api = NinjaAPI(
+    title="ytcs API",
+    version="1",
+    description="Y tế cơ sở: resident register, records and surveillance for commune health stations.",
+    auth=django_auth,
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("/orgunits/", orgunits_router)
+api.add_router("/people/", people_router)

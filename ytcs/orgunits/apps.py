@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgunitsConfig(AppConfig):
+    name = "ytcs.orgunits"
+    label = "orgunits"

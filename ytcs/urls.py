@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from ytcs.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", include("ytcs.people.urls")),
+    path("", include("ytcs.web.urls")),
+]
