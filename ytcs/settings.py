@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YTCS_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("YTCS_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("YTCS_SECRET_KEY") or "insecure-demo-key-set-YTCS_SECRET_KEY-in-production"
