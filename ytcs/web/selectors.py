@@ -1,51 +1,39 @@
-"""Counts of health facilities and staff in a user's area, for the home page.
+"""Counts of health stations and staff in a user's area, for the home page.
 
-The facility models belong to ``ytcs.orgunits``; they are looked up by name so the home page shows
-stations and staff as soon as those models exist, and leaves the two counts out until then.
+``HealthFacility`` and ``StaffMember`` belong to ``ytcs.orgunits``; they are looked up through the
+app registry so the home page leaves these two counts out on a database that predates them.
 """
 
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from ytcs.accounts.models import User
 from ytcs.accounts.scope import aggregate_scope
-from ytcs.orgunits.models import OrgUnit
+
+COMMUNE_STATION = "commune_station"
 
 
 @dataclass(frozen=True)
 class FacilityCounts:
-    facilities: int
-    staff: int | None
-
-
-def _fk_to(model: type[models.Model], target: type[models.Model]) -> str | None:
-    for field in model._meta.get_fields():
-        if isinstance(field, models.ForeignKey) and field.related_model is target:
-            return field.name
-    return None
+    stations: int
+    staff: int
 
 
 def facility_counts(*, actor: User) -> FacilityCounts | None:
-    """Health facilities and active staff within the actor's aggregate scope, or None if not modelled yet."""
+    """Commune health stations and staff on active duty today within the actor's aggregate scope."""
     try:
-        facility_model = apps.get_model("orgunits", "HealthFacility")
+        facility = apps.get_model("orgunits", "HealthFacility")
+        staff = apps.get_model("orgunits", "StaffMember")
     except LookupError:
-        return None
-    unit_field = _fk_to(facility_model, OrgUnit)
-    if unit_field is None:
         return None
     area = aggregate_scope(actor)
-    facilities = facility_model.objects.filter(area.q(unit_field)).count()
-    staff = None
-    try:
-        staff_model = apps.get_model("orgunits", "StaffMember")
-    except LookupError:
-        staff_model = None
-    if staff_model is not None and (facility_field := _fk_to(staff_model, facility_model)):
-        staff_qs = staff_model.objects.filter(area.q(f"{facility_field}__{unit_field}"))
-        if any(f.name == "active" for f in staff_model._meta.get_fields()):
-            staff_qs = staff_qs.filter(active=True)
-        staff = staff_qs.count()
-    return FacilityCounts(facilities=facilities, staff=staff)
+    today = timezone.localdate()
+    open_today = Q(valid_to__isnull=True) | Q(valid_to__gt=today)
+    on_duty = Q(active_from__lte=today) & (Q(active_to__isnull=True) | Q(active_to__gt=today))
+    return FacilityCounts(
+        stations=facility.objects.filter(area.q("org_unit"), open_today, kind=COMMUNE_STATION).count(),
+        staff=staff.objects.filter(area.q("facility__org_unit"), on_duty).count(),
+    )

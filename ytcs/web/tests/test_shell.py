@@ -23,6 +23,11 @@ def test_login_page_is_vietnamese_by_default(client):
     assert "Đăng nhập" in body and "Mật khẩu" in body
 
 
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in body
+
+
 def test_login_with_the_form_reaches_home(client, units):
     UserFactory(username="yta_hoaan", org_unit=units["commune_a"])
     response = client.post(reverse("login"), {"username": "yta_hoaan", "password": "Mat-khau-2026"}, follow=True)
