@@ -30,14 +30,6 @@ def _call(function: Callable[..., Any], **kwargs: Any) -> Any:
     return function(**{k: v for k, v in kwargs.items() if k in accepted})
 
 
-def _pick(obj: Any, *names: str) -> str:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value:
-            return str(value)
-    return ""
-
-
 class Command(BaseCommand):
     help = "Set up (or reuse) the demo province and users, print the logins, and serve on 127.0.0.1:8000."
 
@@ -98,17 +90,12 @@ class Command(BaseCommand):
         self._step("Sinh nhân viên y tế", lambda: _call(staff_synthesise, province=province, seed=1))
 
     def _demo_users(self, province: OrgUnit) -> list:
-        try:
-            from ytcs.accounts.services import demo_users_ensure
-        except ImportError as exc:
-            raise CommandError("ytcs.accounts.services.demo_users_ensure is missing") from exc
-        return list(demo_users_ensure(province=province))
+        from ytcs.accounts.services import demo_users_ensure
+
+        return demo_users_ensure(province=province)
 
     def _print_logins(self, logins: list, addr: str) -> None:
-        rows = [
-            (_pick(x, "username"), _pick(x, "password"), _pick(x, "role_label", "role"), _pick(x, "unit_name", "unit"))
-            for x in logins
-        ]
+        rows = [(x.username, x.password, x.role_label, x.unit_name) for x in logins]
         header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Đơn vị")
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
         line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
