@@ -61,10 +61,10 @@ class Command(BaseCommand):
             self._say(f"{province.name} đã có người dân, dùng lại.")
         self._facilities(province)
         logins = self._step("Tạo tài khoản demo", lambda: self._demo_users(province))
-        self._step("Chuẩn bị tệp tĩnh", lambda: call_command("collectstatic", interactive=False, verbosity=0))
         self._print_logins(logins, options["addr"])
         self._say(f"Sẵn sàng sau {time.monotonic() - started:.0f} s.")
         if not options["no_serve"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
             call_command("runserver", options["addr"], use_reloader=False)
 
     def _province(self, name: str) -> OrgUnit:
