@@ -198,3 +198,27 @@ def test_counts_cover_the_aggregate_scope(units, nurse):
     assert resident_counts(actor=provincial).residents == 2
     rows = commune_table(actor=provincial)
     assert [(r.name, r.residents, r.households) for r in rows] == [("Hoà An", 1, 1), ("Nguyên Bình", 1, 0)]
+
+
+def test_search_and_resident_page_queries_do_not_grow_with_results(units, nurse):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    household = HouseholdFactory(village=units["village_a"])
+    first = ResidentFactory(village=units["village_a"], household=household)
+
+    def count(action):
+        with CaptureQueriesContext(connection) as ctx:
+            action()
+        return len(ctx.captured_queries)
+
+    def search():
+        list(resident_search(actor=nurse, query="nguyen van an").page)
+
+    def detail():
+        resident_detail(actor=nurse, pk=first.pk)
+
+    few = (count(search), count(detail))
+    for _ in range(8):
+        ResidentFactory(village=units["village_a"], household=household)
+    assert (count(search), count(detail)) == few

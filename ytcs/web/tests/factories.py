@@ -4,8 +4,10 @@ Paths follow the OrgUnit contract: the country is "/<pk>/", a child is ``parent.
 """
 
 import datetime
+import functools
 
 import factory
+from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from ytcs.accounts.models import Role, User
@@ -47,19 +49,24 @@ def unit_tree() -> dict[str, OrgUnit]:
     }
 
 
+PASSWORD = "Mat-khau-2026"
+
+
+@functools.cache
+def _password_hash() -> str:
+    """Hashed once per test run: Argon2 is slow on purpose."""
+    return make_password(PASSWORD)
+
+
 class UserFactory(DjangoModelFactory):
+    """A user whose password is ``PASSWORD``."""
+
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.STATION_STAFF
-    password = factory.PostGenerationMethodCall("set_password", "Mat-khau-2026")
-
-    @classmethod
-    def _after_postgeneration(cls, instance: User, create: bool, results: dict | None = None) -> None:
-        if create:
-            instance.save()
+    password = factory.LazyFunction(_password_hash)
 
 
 class HouseholdFactory(DjangoModelFactory):
