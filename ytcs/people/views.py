@@ -6,9 +6,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from ytcs.people.selectors import SearchResults, parse_query, resident_detail, resident_search
+from ytcs.web.decorators import login_required_htmx
 
 
-@login_required
+@login_required_htmx
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     """One box for names and identifiers.

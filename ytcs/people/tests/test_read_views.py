@@ -84,3 +84,10 @@ def test_provincial_user_cannot_open_individual_records(client, units):
     r = ResidentFactory(village=units["village_a"])
     client.force_login(UserFactory(role=Role.PROVINCIAL, org_unit=units["province"]))
     assert client.get(reverse("people:detail", args=[r.pk])).status_code == 404
+
+
+def test_htmx_search_with_an_expired_session_redirects_the_whole_page(client):
+    response = client.post(reverse("people:search"), {"q": "an"}, HTTP_HX_REQUEST="true",
+                           HTTP_HX_CURRENT_URL="http://testserver/people/search/")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("login") + "?next=/people/search/"
