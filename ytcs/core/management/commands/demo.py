@@ -5,12 +5,14 @@ migrate → load org units (if none) → synthesise residents for the demo provi
 → facilities and staff (if none) → demo users (ensured) → print the logins → serve.
 """
 
-import inspect
+import importlib
 import os
 import time
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -24,10 +26,16 @@ DEFAULT_PEOPLE = 50_000
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 
-def _call(function: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call ``function`` with the keyword arguments it declares (the steps' signatures differ slightly)."""
-    accepted = inspect.signature(function).parameters
-    return function(**{k: v for k, v in kwargs.items() if k in accepted})
+def _facility_services() -> ModuleType | None:
+    """The orgunits module that builds a province's demo facilities and staff, if this installation has it."""
+    for name in ("ytcs.orgunits.facility_services", "ytcs.orgunits.services"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "facilities_for_province_create") and hasattr(module, "staff_synthesise"):
+            return module
+    return None
 
 
 class Command(BaseCommand):
@@ -77,17 +85,16 @@ class Command(BaseCommand):
         raise CommandError(f"Không tìm thấy tỉnh hiện hành tên «{name}» (--province).")
 
     def _facilities(self, province: OrgUnit) -> None:
-        try:
-            from ytcs.orgunits.models import HealthFacility
-            from ytcs.orgunits.services import facilities_for_province_create, staff_synthesise
-        except ImportError:
+        services = _facility_services()
+        if services is None:
             self._say("Chưa có mô-đun cơ sở y tế; bỏ qua trạm y tế và nhân viên.", style=self.style.WARNING)
             return
-        if HealthFacility.objects.filter(org_unit__path__startswith=province.path).exists():
+        facility = apps.get_model("orgunits", "HealthFacility")
+        if facility.objects.filter(org_unit__path__startswith=province.path).exists():
             self._say("Trạm y tế và nhân viên đã có, dùng lại.")
             return
-        self._step("Tạo trạm y tế", lambda: _call(facilities_for_province_create, province=province))
-        self._step("Sinh nhân viên y tế", lambda: _call(staff_synthesise, province=province, seed=1))
+        self._step("Tạo trạm y tế", lambda: services.facilities_for_province_create(province=province, seed=1))
+        self._step("Sinh nhân viên y tế", lambda: services.staff_synthesise(province=province, seed=1))
 
     def _demo_users(self, province: OrgUnit) -> list:
         from ytcs.accounts.services import demo_users_ensure
