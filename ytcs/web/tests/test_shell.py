@@ -94,3 +94,14 @@ def test_pages_load_only_local_assets(client, units):
 def test_static_files_are_served_with_debug_off(client):
     response = client.get("/static/web/ytcs.css")
     assert response.status_code == 200
+
+
+def test_the_english_catalogue_is_complete():
+    """Every message of the shell has an English translation and none is fuzzy (so none is dropped)."""
+    from pathlib import Path
+
+    po = (Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po").read_text()
+    entries = po.split("\n\n")[1:]
+    untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in e]
+    assert untranslated == []
+    assert "#, fuzzy" not in po
