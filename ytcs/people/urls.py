@@ -1,2 +1,9 @@
+from django.urls import path
+
+from ytcs.people import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

@@ -1,0 +1,294 @@
+"""Reads of the resident register: counts for a user's area, search, and the resident page.
+
+Every function takes the actor and applies the scope from ``ytcs.accounts.scope``; the ones that
+expose individual people also write the audit row, so no caller can forget it.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ytcs.accounts.models import User
+from ytcs.accounts.scope import aggregate_scope, capture_scope, get_resident_for, scoped_residents
+from ytcs.audit.services import audit_record
+from ytcs.core.text import fold
+from ytcs.people.models import Household, Resident
+
+SEARCH_PAGE_SIZE = 25
+
+
+# --- counts (aggregates are not personal data: they use the aggregate scope and are not audited) ---
+
+
+@dataclass(frozen=True)
+class ResidentCounts:
+    residents: int
+    households: int
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    commune_id: int
+    name: str
+    residents: int
+    households: int
+
+
+def resident_counts(*, actor: User) -> ResidentCounts:
+    """Living residents and households in the actor's aggregate scope."""
+    area = aggregate_scope(actor).q("commune")
+    return ResidentCounts(
+        residents=Resident.objects.filter(area, date_of_death__isnull=True).count(),
+        households=Household.objects.filter(area).count(),
+    )
+
+
+def commune_table(*, actor: User, limit: int = 15) -> list[CommuneRow]:
+    """The communes of the actor's area with the most living residents, largest first."""
+    area = aggregate_scope(actor).q("commune")
+    top = list(
+        Resident.objects.filter(area, date_of_death__isnull=True)
+        .values("commune_id", "commune__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "commune__name")[:limit]
+    )
+    ids = [row["commune_id"] for row in top]
+    households = dict(
+        Household.objects.filter(commune_id__in=ids).values("commune_id").annotate(n=Count("id")).values_list(
+            "commune_id", "n"
+        )
+    )
+    return [
+        CommuneRow(row["commune_id"], row["commune__name"], row["n"], households.get(row["commune_id"], 0))
+        for row in top
+    ]
+
+
+# --- search ---
+
+
+class QueryKind(StrEnum):
+    """What a search box entry was taken to be; the audit trail keeps only this, never the identifier."""
+
+    EMPTY = "empty"
+    NAME = "name"
+    CCCD = "cccd"
+    BHXH_OR_PHONE = "bhxh_or_phone"
+    PHONE = "phone"
+    BHYT = "bhyt"
+    UNKNOWN_NUMBER = "unknown_number"
+
+    @property
+    def is_identifier(self) -> bool:
+        return self not in {QueryKind.EMPTY, QueryKind.NAME}
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    kind: QueryKind
+    value: str = ""
+    tokens: tuple[str, ...] = ()
+    birth_year: int | None = None
+
+
+_SEPARATORS = re.compile(r"[\s.\-()]+")
+_BHYT = re.compile(r"^[A-Z]{2}[1-5]\d{12}$")
+_YEAR = re.compile(r"^(19\d\d|20\d\d|2100)$")
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Classify a search-box entry: a CCCD, a BHXH or phone number, a BHYT card code, or a name.
+
+    A 10-digit number is tried both as a social-insurance (BHXH) number and as a phone number,
+    because both are 10 digits and BHXH numbers may start with 0 like phones do.
+    """
+    text = (text or "").strip()
+    compact = _SEPARATORS.sub("", text)
+    if not compact:
+        return ParsedQuery(QueryKind.EMPTY)
+    if compact.startswith("+"):
+        compact = compact[1:]
+    if compact.isdigit():
+        if len(compact) == 11 and compact.startswith("84"):
+            return ParsedQuery(QueryKind.PHONE, "0" + compact[2:])
+        if len(compact) == 12:
+            return ParsedQuery(QueryKind.CCCD, compact)
+        if len(compact) == 10:
+            return ParsedQuery(QueryKind.BHXH_OR_PHONE, compact)
+        if compact.startswith("0") and 9 <= len(compact) <= 11:
+            return ParsedQuery(QueryKind.PHONE, compact)
+        return ParsedQuery(QueryKind.UNKNOWN_NUMBER)
+    if _BHYT.match(compact.upper()):
+        return ParsedQuery(QueryKind.BHYT, compact.upper())
+    tokens = fold(text).split()
+    years = [t for t in tokens if _YEAR.match(t)]
+    names = tuple(dict.fromkeys(t for t in tokens if not _YEAR.match(t)))
+    if not names:
+        return ParsedQuery(QueryKind.EMPTY)
+    return ParsedQuery(QueryKind.NAME, " ".join(names), names, int(years[0]) if years else None)
+
+
+def _word(field: str, token: str) -> Q:
+    """``token`` as a whole word of the single-spaced ``field``."""
+    return (
+        Q(**{field: token})
+        | Q(**{f"{field}__startswith": f"{token} "})
+        | Q(**{f"{field}__endswith": f" {token}"})
+        | Q(**{f"{field}__contains": f" {token} "})
+    )
+
+
+def _matching(query: ParsedQuery) -> tuple[Q, list]:
+    """The filter for ``query`` and the ordering that ranks the best matches first."""
+    if query.kind == QueryKind.CCCD:
+        return Q(cccd=query.value), ["name_folded", "pk"]
+    if query.kind == QueryKind.BHXH_OR_PHONE:
+        return Q(social_insurance_number=query.value) | Q(phone=query.value), ["name_folded", "pk"]
+    if query.kind == QueryKind.PHONE:
+        return Q(phone=query.value), ["name_folded", "pk"]
+    if query.kind == QueryKind.BHYT:
+        # Cards since 2021 print only the 10-digit BHXH number, which is the tail of the 15-character code.
+        return Q(bhyt_card_number=query.value) | Q(social_insurance_number=query.value[-10:]), ["name_folded", "pk"]
+    condition = Q()
+    for token in query.tokens:
+        condition &= _word("name_folded", token)
+    if query.birth_year:
+        condition &= Q(birth_year=query.birth_year)
+    given_name = Q()
+    for token in query.tokens:
+        given_name |= Q(name_folded=token) | Q(name_folded__endswith=f" {token}")
+    rank = Case(
+        When(name_folded=query.value, then=Value(0)),
+        When(given_name, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return condition, [rank, "name_folded", "birth_year", "pk"]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: ParsedQuery
+    page: Page | None
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count if self.page else 0
+
+
+def resident_search(
+    *, actor: User, query: str, page: int | str = 1, request: HttpRequest | None = None
+) -> SearchResults:
+    """Residents in the actor's search scope matching ``query``, ranked and paginated; audited.
+
+    Name queries match every word in any order without diacritics ("an nguyen" finds "Nguyễn Văn
+    An"); a four-digit year narrows by birth year. Rank: the exact full name, then a given-name
+    match, then alphabetical. The audit row names every resident shown and only the query's kind.
+    """
+    parsed = parse_query(query)
+    if parsed.kind in (QueryKind.EMPTY, QueryKind.UNKNOWN_NUMBER):
+        return SearchResults(parsed, None)
+    condition, ordering = _matching(parsed)
+    residents = (
+        scoped_residents(actor)
+        .filter(condition)
+        .select_related("commune", "village")
+        .order_by(*ordering)
+    )
+    result_page = Paginator(residents, SEARCH_PAGE_SIZE).get_page(page)
+    audit_record(
+        actor=actor,
+        action="search",
+        resource_type="resident",
+        subject_ids=[r.pk for r in result_page.object_list],
+        changes={"query_kind": str(parsed.kind), "page": result_page.number, "results": result_page.paginator.count},
+        request=request,
+    )
+    return SearchResults(parsed, result_page)
+
+
+# --- the resident page ---
+
+
+class BhytStatus(StrEnum):
+    NONE = "none"
+    VALID = "valid"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    UNKNOWN = "unknown"
+
+
+def bhyt_status(resident: Resident, *, on: datetime.date) -> BhytStatus:
+    """The card's state on ``on``; ``bhyt_valid_to`` is the last day the card is valid (inclusive)."""
+    if not (resident.bhyt_card_number or resident.social_insurance_number):
+        return BhytStatus.NONE
+    if resident.bhyt_valid_to is None and resident.bhyt_valid_from is None:
+        return BhytStatus.UNKNOWN
+    if resident.bhyt_valid_from and on < resident.bhyt_valid_from:
+        return BhytStatus.NOT_YET_VALID
+    if resident.bhyt_valid_to and on > resident.bhyt_valid_to:
+        return BhytStatus.EXPIRED
+    return BhytStatus.VALID
+
+
+@dataclass(frozen=True)
+class ResidentDetail:
+    resident: Resident
+    household_members: list[Resident]
+    bhyt: BhytStatus
+    show_identifiers: bool
+    age: int
+
+
+def _age(birth: datetime.date, on: datetime.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def resident_detail(*, actor: User, pk: int, request: HttpRequest | None = None) -> ResidentDetail:
+    """The resident page's data; 404 outside the actor's search scope; audited as a view.
+
+    Full identifiers (CCCD, BHXH, phone) are shown only to users who capture data for the
+    resident's commune; others who may open the record (an administrator, a provincial user
+    with the override) see them masked.
+    """
+    resident = get_resident_for(actor, pk)
+    members: QuerySet = Resident.objects.none()
+    if resident.household_id:
+        members = (
+            scoped_residents(actor)
+            .filter(household_id=resident.household_id)
+            .exclude(pk=resident.pk)
+            .select_related("village")
+            .order_by("birth_date", "pk")
+        )
+    members = list(members)
+    audit_record(
+        actor=actor,
+        action="view",
+        resource_type="resident",
+        resource_id=resident.pk,
+        subject_ids=[resident.pk, *(m.pk for m in members)],
+        request=request,
+    )
+    today = timezone.localdate()
+    end = resident.date_of_death or today
+    return ResidentDetail(
+        resident=resident,
+        household_members=members,
+        bhyt=bhyt_status(resident, on=today),
+        show_identifiers=capture_scope(actor).covers(resident.commune),
+        age=_age(resident.birth_date, end),
+    )
+
+
+def mask(value: str | None, keep: int = 4) -> str:
+    """``value`` with all but its last ``keep`` characters replaced by •."""
+    if not value:
+        return ""
+    return "•" * max(len(value) - keep, 0) + value[-keep:]

@@ -1,0 +1,42 @@
+"""Resident search and the resident page (read-only; forms for writes live with the records work)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from ytcs.people.selectors import SearchResults, parse_query, resident_detail, resident_search
+from ytcs.web.decorators import login_required_htmx
+
+
+@login_required_htmx
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """One box for names and identifiers.
+
+    Identifiers travel only in a POST body. A GET ``?q=`` is served for names (a shareable link)
+    and refused for identifiers, which are never echoed back.
+    """
+    results: SearchResults | None = None
+    refused = False
+    query = ""
+    if request.method == "POST":
+        query = request.POST.get("q", "")
+        results = resident_search(actor=request.user, query=query, page=request.POST.get("page", 1), request=request)
+    elif "q" in request.GET:
+        query = request.GET["q"]
+        if parse_query(query).kind.is_identifier:
+            refused, query = True, ""
+        else:
+            results = resident_search(actor=request.user, query=query, page=request.GET.get("page", 1), request=request)
+    context = {"results": results, "query": query, "refused": refused}
+    if request.htmx:
+        return render(request, "people/_search_results.html", context)
+    return render(request, "people/search.html", context)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resident page; 404 when the resident is absent or outside the user's scope."""
+    data = resident_detail(actor=request.user, pk=pk, request=request)
+    return render(request, "people/resident_detail.html", {"d": data, "resident": data.resident})
