@@ -1,6 +1,8 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from ytcs.orgunits.csvio import CsvImportError
 from ytcs.orgunits.facility_services import (
@@ -138,3 +140,14 @@ def test_staff_csv_import_and_errors(cao_bang):
         (5, "active_from"), (6, "full_name"),
     ]
     assert StaffMember.objects.filter(facility=station).count() == 2
+
+
+def test_shipped_example_files_import_cleanly(cao_bang, capsys):
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    for command in ("import-villages", "import-facilities", "import-staff"):
+        call_command("orgunits", command, str(examples / f"{command.removeprefix('import-')}.csv"))
+    assert capsys.readouterr().out.count("0 cập nhật") == 3
+    commune = OrgUnit.objects.get(code="01290", level=Level.COMMUNE, valid_to__isnull=True)
+    assert stations_with_permanent_doctor(commune, as_of=date(2025, 9, 1)).covered == 1
+    workers = villages_with_trained_worker(commune, as_of=date(2025, 9, 1))
+    assert (workers.total, workers.covered) == (3, 1)

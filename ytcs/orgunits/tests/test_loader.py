@@ -3,8 +3,10 @@ from collections import Counter, defaultdict
 import pytest
 from django.db.models import Sum
 
+from ytcs.orgunits.csvio import CsvImportError
 from ytcs.orgunits.loader import LEGACY_VALID_FROM, REORGANISATION_DATE, orgunits_load
 from ytcs.orgunits.models import OrgUnit, OrgUnitRollup, OrgUnitSuccession
+from ytcs.orgunits.services import succession_weights_load
 
 Level = OrgUnit.Level
 
@@ -100,3 +102,44 @@ def test_district_edges_are_derived_from_their_communes(three_provinces):
     got = {e.successor_id: e.weight for e in district.successions.all()}
     assert got.keys() == expected.keys()
     assert all(abs(got[k] - expected[k]) < 1e-9 for k in got)
+
+
+def _split_in_quang_ninh():
+    edge = OrgUnitSuccession.objects.filter(weight_source="equal", predecessor__parent__parent__code="22").first()
+    return edge.predecessor, sorted(e.successor.code for e in edge.predecessor.successions.all())
+
+
+def test_official_weights_replace_estimates_and_survive_a_reload(three_provinces, dataset):
+    old, new_codes = _split_in_quang_ninh()
+    weights = [0.7] + [0.3 / (len(new_codes) - 1)] * (len(new_codes) - 1)
+    text = "old_commune_code,new_commune_code,weight\n" + "".join(
+        f"{old.code},{code},{w}\n" for code, w in zip(new_codes, weights, strict=True))
+    succession_weights_load(csv_text=text)
+    stored = {e.successor.code: (e.weight, e.weight_source) for e in old.successions.all()}
+    assert stored[new_codes[0]] == (pytest.approx(0.7), OrgUnitSuccession.WeightSource.OFFICIAL)
+    rollup = OrgUnitRollup.objects.get(unit=old, current_unit__code=new_codes[0], current_unit__valid_to__isnull=True)
+    assert rollup.weight == pytest.approx(0.7)
+    district_edge = old.parent.successions.get(successor__code=new_codes[0])
+    siblings = old.parent.children.count()
+    assert district_edge.weight == pytest.approx(sum(
+        e.weight / siblings for c in old.parent.children.all() for e in c.successions.all()
+        if e.successor.code == new_codes[0]))
+    again = orgunits_load(provinces=["04", "15", "22"], dataset=dataset)
+    assert not again.changed
+    assert old.successions.get(successor__code=new_codes[0]).weight == pytest.approx(0.7)
+
+
+def test_official_weights_file_errors(three_provinces):
+    old, new_codes = _split_in_quang_ninh()
+    header = "old_commune_code,new_commune_code,weight\n"
+    cases = [
+        (f"{old.code},{new_codes[0]},1\n", [(2, "new_commune_code")]),  # other successors missing
+        ("".join(f"{old.code},{c},0.9\n" for c in new_codes), [(2, "weight")]),  # sum is not 1
+        (f"99999,{new_codes[0]},1\n", [(2, "old_commune_code")]),
+        (f"{old.code},ABCDE,1.5\n", [(2, "new_commune_code"), (2, "weight")]),
+    ]
+    for body, expected in cases:
+        with pytest.raises(CsvImportError) as info:
+            succession_weights_load(csv_text=header + body)
+        assert [(e.line, e.column) for e in info.value.errors] == expected
+    assert not OrgUnitSuccession.objects.filter(weight_source=OrgUnitSuccession.WeightSource.OFFICIAL).exists()
