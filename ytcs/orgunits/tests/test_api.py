@@ -54,3 +54,12 @@ def test_facilities_targets_and_roster(cao_bang, client_in):
     roster = client_in.get(f"/api/orgunits/facilities/{station.pk}/staff").json()
     assert [(s["full_name"], s["cadre"]) for s in roster] == [("Hoàng Thị Lan", "doctor")]
     assert Client().get(f"/api/orgunits/facilities/{station.pk}/staff").status_code == 401
+
+
+def test_unit_list_query_count_does_not_grow_with_the_page(three_provinces, client_in, django_assert_num_queries):
+    # session, user, count, page
+    with django_assert_num_queries(4):
+        small = client_in.get("/api/orgunits/units", {"limit": 5}).json()
+    with django_assert_num_queries(4):
+        large = client_in.get("/api/orgunits/units", {"limit": 100}).json()
+    assert (len(small["items"]), len(large["items"])) == (5, 100)
