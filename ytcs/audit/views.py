@@ -62,6 +62,7 @@ def _render(
 ) -> HttpResponse:
     events = audit_event_list(actor=request.user, filters=filters)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read before this visit's own event is written
     audit_record(
         actor=request.user,
         action=AuditAction.LIST,
