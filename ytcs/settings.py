@@ -123,13 +123,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Login throttling: failed attempts per (username, IP) within the window.
+# Login throttling: failed attempts per username and per client address within the window (ytcs/accounts/throttle.py).
 YTCS_LOGIN_MAX_FAILURES = int(os.environ.get("YTCS_LOGIN_MAX_FAILURES", "5"))
 YTCS_LOGIN_WINDOW_SECONDS = int(os.environ.get("YTCS_LOGIN_WINDOW_SECONDS", "900"))
+YTCS_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("YTCS_LOGIN_MAX_FAILURES_PER_IP", "20"))
+# Number of reverse proxies in front of ytcs whose X-Forwarded-For entry is trusted for the client address.
+YTCS_TRUSTED_PROXIES = int(os.environ.get("YTCS_TRUSTED_PROXIES", "0"))
+SECURE_HSTS_SECONDS = 31536000 if os.environ.get("YTCS_HTTPS", "0") == "1" else 0
 
+# No CCCD, insurance or phone number in any log line: every handler masks them (ytcs/audit/redaction.py).
+# Django's own loggers are routed to the same masked handler instead of its unmasked defaults.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_identifiers": {"()": "ytcs.audit.redaction.RedactIdentifiersFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_identifiers"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("YTCS_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": os.environ.get("YTCS_LOG_LEVEL", "WARNING"), "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

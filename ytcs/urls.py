@@ -6,5 +6,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("ytcs.people.urls")),
+    path("audit/", include("ytcs.audit.urls")),
+    path("", include("ytcs.accounts.urls")),
     path("", include("ytcs.web.urls")),
 ]

@@ -30,3 +30,20 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for the throttling window so every process sees the same count.
+
+    ``username`` is case-folded; rows older than the window are pruned on the next failure.
+    """
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at_idx"),
+            models.Index(fields=["ip_address", "at"], name="loginfailure_ip_at_idx"),
+        ]

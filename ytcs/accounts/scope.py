@@ -6,17 +6,31 @@ org-unit subtrees. A unit that no longer exists (a merged commune) is resolved
 through the crosswalk to the current unit(s) it became, so a user attached to an
 old commune keeps working on the same people after the merger.
 
+Personal data is anchored on a *commune* (``Resident.commune``) and refined by a
+*village*. A scope rooted at a commune or above filters on the commune; a scope
+rooted at a village (a village health worker) filters on the village, because a
+commune path never starts with a village path.
+
 Outside the search scope a record does not exist for the user: the API and UI
-answer 404, never 403.
+answer 404, never 403, so existence is not leaked.
 """
 
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from ytcs.accounts.models import Role, User
 from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
+
+if TYPE_CHECKING:
+    from ytcs.people.models import Household, Resident
 
 _OPENS_RECORDS_BY_DEFAULT = {
     Role.VILLAGE_HEALTH_WORKER,
@@ -25,75 +39,227 @@ _OPENS_RECORDS_BY_DEFAULT = {
     Role.SYSTEM_ADMIN,
 }
 _CAPTURES_DATA = {Role.VILLAGE_HEALTH_WORKER, Role.STATION_STAFF, Role.STATION_HEAD}
+_CACHE_ATTR = "_ytcs_home_scope"
+
+
+class OutOfScope(Http404):
+    """The target is absent or outside the user's scope; both answer 404."""
+
+
+@dataclass(frozen=True)
+class ScopeUnit:
+    """A current org unit at the root of a scope subtree."""
+
+    pk: int
+    path: str
+    level: int
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Paths of the current org-unit subtrees a right covers; empty means none."""
+    """The current org-unit subtrees a right covers; empty means none."""
 
-    paths: tuple[str, ...]
+    units: tuple[ScopeUnit, ...] = ()
 
-    def q(self, field: str) -> Q:
-        """A filter on ``<field>__path`` limited to the scope (matches nothing when empty)."""
-        if not self.paths:
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(unit.path for unit in self.units)
+
+    def __bool__(self) -> bool:
+        return bool(self.units)
+
+    def q(self, field: str = "commune", *, village_field: str | None = None) -> Q:
+        """A filter limiting rows whose org-unit foreign key is ``field`` to the scope.
+
+        For a commune-anchored field (its name ends in ``commune``) the village
+        field defaults to the sibling ``…village`` (``resident__commune`` →
+        ``resident__village``); village-rooted scopes filter on it. Pass
+        ``village_field=""`` for data that has no village: a village scope then
+        matches none of it. Any other field is filtered by path prefix, which is
+        right for a foreign key to a unit at any level. An empty scope matches
+        nothing.
+        """
+        if not self.units:
             return Q(pk__in=[])
-        condition = Q()
-        for path in self.paths:
-            condition |= Q(**{f"{field}__path__startswith": path})
-        return condition
+        if not field.endswith("commune"):
+            return _any_of(Q(**{f"{field}__path__startswith": unit.path}) for unit in self.units)
+        if village_field is None:
+            village_field = field.removesuffix("commune") + "village"
+        communes = [u.pk for u in self.units if u.level == OrgUnit.Level.COMMUNE]
+        villages = [u.pk for u in self.units if u.level > OrgUnit.Level.COMMUNE]
+        above = [u.path for u in self.units if u.level < OrgUnit.Level.COMMUNE]
+        conditions = [Q(**{f"{field}__path__startswith": path}) for path in above]
+        if communes:
+            conditions.append(Q(**{f"{field}_id__in": communes}))
+        if villages and village_field:
+            conditions.append(Q(**{f"{village_field}_id__in": villages}))
+        return _any_of(conditions) if conditions else Q(pk__in=[])
 
     def covers(self, unit: OrgUnit) -> bool:
+        """Whether ``unit`` lies in one of the scope's subtrees."""
         return any(unit.path.startswith(path) for path in self.paths)
+
+    def covers_place(self, commune: OrgUnit, village: OrgUnit | None = None) -> bool:
+        """Whether a record placed at ``commune`` (and ``village``) lies in the scope."""
+        if village is None:
+            return self.covers(commune)
+        return village.path.startswith(commune.path) and self.covers(village)
+
+
+def _any_of(conditions: Iterable[Q]) -> Q:
+    return reduce(operator.or_, conditions)
 
 
 def current_units_for(unit: OrgUnit) -> list[OrgUnit]:
     """The current unit(s) ``unit`` rolls up to (itself when it is current)."""
-    if unit.valid_to is None:
+    if unit.is_current:
         return [unit]
-    rollups = OrgUnitRollup.objects.filter(unit=unit).select_related("current_unit")
+    rollups = OrgUnitRollup.objects.filter(unit=unit, current_unit__valid_to__isnull=True).select_related(
+        "current_unit"
+    )
     return [r.current_unit for r in rollups]
 
 
-def _home_scope(user: User) -> Scope:
-    if not user.is_active or user.org_unit_id is None:
-        return Scope(())
-    return Scope(tuple(unit.path for unit in current_units_for(user.org_unit)))
+def _home_scope(user: User | Any) -> Scope:
+    """The user's own subtree(s), computed once per user object (so once per request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.org_unit_id is None:
+        return Scope()
+    key = (user.pk, user.org_unit_id)
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    scope = Scope(tuple(ScopeUnit(u.pk, u.path, u.level) for u in current_units_for(user.org_unit)))
+    setattr(user, _CACHE_ATTR, (key, scope))
+    return scope
+
+
+def may_open_records(user: User | Any) -> bool:
+    """The role's default right to open individual records, or the user's explicit override."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.may_open_records is not None:
+        return user.may_open_records
+    return user.role in _OPENS_RECORDS_BY_DEFAULT
+
+
+def is_system_admin(user: User | Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.SYSTEM_ADMIN)
 
 
 def aggregate_scope(user: User) -> Scope:
+    """Where the user may see counts and indicators: the whole home subtree, for every role."""
     return _home_scope(user)
 
 
 def search_scope(user: User) -> Scope:
-    opens = user.may_open_records
-    if opens is None:
-        opens = user.role in _OPENS_RECORDS_BY_DEFAULT
-    return _home_scope(user) if opens else Scope(())
+    """Where the user may find and open individual records."""
+    return _home_scope(user) if may_open_records(user) else Scope()
 
 
 def capture_scope(user: User) -> Scope:
-    return _home_scope(user) if user.role in _CAPTURES_DATA else Scope(())
+    """Where the user may enter or change data: only the station and village roles."""
+    if not getattr(user, "is_authenticated", False) or user.role not in _CAPTURES_DATA:
+        return Scope()
+    return _home_scope(user)
 
 
-def scoped_residents(user: User) -> QuerySet:
+def require_capture(user: User, unit: OrgUnit, *, village: OrgUnit | None = None) -> None:
+    """Refuse (404) a write placed at ``unit`` (a commune) and ``village`` outside the capture scope.
+
+    Writes go only to current units; a village health worker must name the village.
+    """
+    if unit.level == OrgUnit.Level.VILLAGE and village is None:
+        unit, village = unit.parent, unit
+    if not unit.is_current or (village is not None and not village.is_current):
+        raise OutOfScope
+    if not capture_scope(user).covers_place(unit, village):
+        raise OutOfScope
+
+
+def require_aggregate(user: User, unit: OrgUnit) -> None:
+    """Refuse (404) aggregate figures for ``unit`` when it lies outside the aggregate scope."""
+    if not aggregate_scope(user).covers(unit):
+        raise OutOfScope
+
+
+def scoped_aggregate(user: User, queryset: QuerySet, field: str = "commune", *, village_field: str | None = None):
+    """``queryset`` limited to the user's aggregate scope (see :meth:`Scope.q` for the fields)."""
+    return queryset.filter(aggregate_scope(user).q(field, village_field=village_field))
+
+
+def aggregate_units(user: User) -> QuerySet[OrgUnit]:
+    """The current org units the user may see figures for (for pickers and drill-down)."""
+    scope = aggregate_scope(user)
+    if not scope:
+        return OrgUnit.objects.none()
+    subtrees = _any_of(Q(path__startswith=path) for path in scope.paths)
+    return OrgUnit.objects.filter(subtrees, valid_to__isnull=True).order_by("path")
+
+
+def scoped_residents(user: User) -> QuerySet[Resident]:
     """Residents ``user`` may search and open. The only door to ``Resident`` rows for views and APIs."""
     from ytcs.people.models import Resident
 
-    scope = search_scope(user)
-    return Resident.objects.filter(scope.q("commune"))
+    return Resident.objects.filter(search_scope(user).q("commune"))
 
 
-def scoped_households(user: User) -> QuerySet:
+def scoped_households(user: User) -> QuerySet[Household]:
+    """Households ``user`` may search and open."""
     from ytcs.people.models import Household
 
     return Household.objects.filter(search_scope(user).q("commune"))
 
 
-def get_resident_for(user: User, pk: int) -> "Resident":  # noqa: F821
-    """The resident with ``pk`` if ``user`` may open it; 404 for absent and out-of-scope alike."""
+def get_resident_for(user: User, pk: Any, *, request: HttpRequest | None = None) -> Resident:
+    """The resident with ``pk`` if ``user`` may open it; 404 for absent and out-of-scope alike.
+
+    A refused attempt on a record that exists is written to the audit trail
+    (action ``denied``) so probing shows up in "who tried to see this person".
+    """
+    from ytcs.people.models import Resident
+
+    resident = _get_scoped(scoped_residents(user).select_related("commune", "village", "household"), pk)
+    if resident is None:
+        _audit_denied(user, Resident, "resident", pk, request)
+        raise OutOfScope
+    return resident
+
+
+def get_household_for(user: User, pk: Any, *, request: HttpRequest | None = None) -> Household:
+    """The household with ``pk`` if ``user`` may open it; 404 otherwise."""
+    from ytcs.people.models import Household
+
+    household = _get_scoped(scoped_households(user).select_related("commune", "village"), pk)
+    if household is None:
+        _audit_denied(user, Household, "household", pk, request)
+        raise OutOfScope
+    return household
+
+
+def _get_scoped(queryset: QuerySet, pk: Any) -> Any:
     try:
-        return scoped_residents(user).select_related("commune", "village", "household").get(pk=pk)
-    except (ValueError, TypeError) as exc:
-        raise Http404 from exc
-    except scoped_residents(user).model.DoesNotExist as exc:
-        raise Http404 from exc
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return queryset.filter(pk=pk).first()
+
+
+def _audit_denied(user: User, model: type, resource_type: str, pk: Any, request: HttpRequest | None) -> None:
+    from ytcs.audit.models import AuditAction
+    from ytcs.audit.services import audit_record
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return
+    if not model.objects.filter(pk=pk).exists():
+        return
+    audit_record(
+        actor=user,
+        action=AuditAction.DENIED,
+        resource_type=resource_type,
+        resource_id=pk,
+        subject_ids=[pk] if resource_type == "resident" else [],
+        request=request,
+        outcome="denied",
+    )

@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Xuất")
     LOGIN = "login", _("Đăng nhập")
     LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
+    LOGOUT = "logout", _("Đăng xuất")
     DENIED = "denied", _("Bị từ chối")
 
 

@@ -1,0 +1,113 @@
+"""Org units, users and residents for access tests, built directly with correct materialised paths."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory
+
+from ytcs.accounts.models import Role, User
+from ytcs.core.text import fold
+from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
+from ytcs.people.models import Household, Resident
+
+MERGER_DAY = date(2025, 7, 1)
+
+
+class OrgUnitFactory(DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"T{n:05d}")
+    name = factory.Sequence(lambda n: f"Đơn vị {n}")
+    level = OrgUnit.Level.COMMUNE
+    parent = None
+    valid_from = MERGER_DAY
+    valid_to = None
+    name_folded = factory.LazyAttribute(lambda o: fold(o.name))
+    path = ""
+
+    @classmethod
+    def _create(cls, model_class: type[OrgUnit], *args: object, **kwargs: object) -> OrgUnit:
+        unit = super()._create(model_class, *args, **kwargs)
+        unit.path = (unit.parent.path if unit.parent else "/") + f"{unit.pk}/"
+        model_class.objects.filter(pk=unit.pk).update(path=unit.path)
+        if unit.valid_to is None:
+            OrgUnitRollup.objects.create(unit=unit, current_unit=unit, weight=1.0)
+        return unit
+
+
+class UserFactory(DjangoModelFactory):
+    """Users without a usable password unless one is given (hashing is slow on purpose)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.STATION_STAFF
+    org_unit = None
+    password = factory.PostGeneration(
+        lambda user, create, value: (user.set_password(value) if value else user.set_unusable_password())
+        or (user.save(update_fields=["password"]) if create else None)
+    )
+
+
+class HouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    code = factory.Sequence(lambda n: f"HH{n:06d}")
+    village = None
+    commune = factory.LazyAttribute(lambda o: o.village.parent)
+
+
+class ResidentFactory(DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    commune = factory.LazyAttribute(lambda o: o.village.parent if o.village else None)
+    village = None
+    family_name = "Nguyễn"
+    middle_name = "Văn"
+    given_name = factory.Sequence(lambda n: f"An{n}")
+    full_name = factory.LazyAttribute(lambda o: f"{o.family_name} {o.middle_name} {o.given_name}")
+    name_folded = factory.LazyAttribute(lambda o: fold(o.full_name))
+    sex = "M"
+    birth_date = date(1980, 5, 17)
+    birth_year = factory.LazyAttribute(lambda o: o.birth_date.year)
+
+
+@dataclass
+class World:
+    """Country → provinces P and Q. P has current communes A (villages a1, a2) and B, plus an old
+    district D whose abolished commune O merged into A on 1 July 2025. Q has commune C (village c1)."""
+
+    country: OrgUnit
+    province_p: OrgUnit
+    commune_a: OrgUnit
+    village_a1: OrgUnit
+    village_a2: OrgUnit
+    commune_b: OrgUnit
+    old_district: OrgUnit
+    old_commune: OrgUnit
+    province_q: OrgUnit
+    commune_c: OrgUnit
+    village_c1: OrgUnit
+
+
+def build_world() -> World:
+    country = OrgUnitFactory(level=OrgUnit.Level.COUNTRY, name="Việt Nam", code="VN")
+    p = OrgUnitFactory(level=OrgUnit.Level.PROVINCE, parent=country, name="Tỉnh P")
+    a = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=p, name="Xã A")
+    a1 = OrgUnitFactory(level=OrgUnit.Level.VILLAGE, parent=a, name="Thôn A1")
+    a2 = OrgUnitFactory(level=OrgUnit.Level.VILLAGE, parent=a, name="Thôn A2")
+    b = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=p, name="Xã B")
+    old = {"valid_from": date(2008, 1, 1), "valid_to": MERGER_DAY}
+    d = OrgUnitFactory(level=OrgUnit.Level.DISTRICT, parent=p, name="Huyện D (cũ)", **old)
+    o = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=d, name="Xã O (cũ)", **old)
+    OrgUnitRollup.objects.create(unit=o, current_unit=a, weight=1.0)
+    q = OrgUnitFactory(level=OrgUnit.Level.PROVINCE, parent=country, name="Tỉnh Q")
+    c = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=q, name="Xã C")
+    c1 = OrgUnitFactory(level=OrgUnit.Level.VILLAGE, parent=c, name="Thôn C1")
+    return World(country, p, a, a1, a2, b, d, o, q, c, c1)

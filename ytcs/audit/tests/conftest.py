@@ -1,0 +1,1 @@
+from ytcs.accounts.tests.conftest import fast_password_hasher, residents, world  # noqa: F401

@@ -1,0 +1,77 @@
+"""Audit browser for system administrators: everything, per person, per user. Reading it is audited too."""
+
+from dataclasses import replace
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ytcs.accounts.models import User
+from ytcs.accounts.scope import OutOfScope, scoped_residents
+from ytcs.audit.forms import AuditFilterForm
+from ytcs.audit.models import AuditAction
+from ytcs.audit.selectors import AuditFilter, audit_event_list, require_audit_reader, residents_seen_count
+from ytcs.audit.services import audit_record
+
+PAGE_SIZE = 50
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    require_audit_reader(request.user)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.to_filter()
+    subject_ids = [filters.resident_id] if filters.resident_id else []
+    return _render(request, form, filters, resource_id="all", subject_ids=subject_ids, extra={})
+
+
+@login_required
+def audit_resident(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who saw, changed, exported or tried to open resident ``pk``."""
+    require_audit_reader(request.user)
+    form = AuditFilterForm(request.GET or None)
+    filters = replace(form.to_filter(), resident_id=pk)
+    resident = scoped_residents(request.user).filter(pk=pk).values("pk", "full_name").first()
+    extra = {"resident_pk": pk, "resident": resident}
+    return _render(request, form, filters, resource_id=f"resident:{pk}", subject_ids=[pk], extra=extra)
+
+
+@login_required
+def audit_user(request: HttpRequest, pk: int) -> HttpResponse:
+    """What user ``pk`` did and how many people they were shown."""
+    require_audit_reader(request.user)
+    subject = User.objects.select_related("org_unit").filter(pk=pk).first()
+    if subject is None:
+        raise OutOfScope
+    form = AuditFilterForm(request.GET or None)
+    filters = replace(form.to_filter(), actor_id=pk)
+    extra = {"subject_user": subject, "residents_seen": residents_seen_count(actor=request.user, user_id=pk)}
+    return _render(request, form, filters, resource_id=f"user:{pk}", subject_ids=[], extra=extra)
+
+
+def _render(
+    request: HttpRequest,
+    form: AuditFilterForm,
+    filters: AuditFilter,
+    *,
+    resource_id: str,
+    subject_ids: list[int],
+    extra: dict[str, Any],
+) -> HttpResponse:
+    events = audit_event_list(actor=request.user, filters=filters)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read before this visit's own event is written
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        resource_type="audit",
+        resource_id=resource_id,
+        subject_ids=subject_ids,
+        request=request,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), **extra}
+    return render(request, "audit/event_list.html", context)
