@@ -257,7 +257,7 @@ def resident_detail(*, actor: User, pk: int, request: HttpRequest | None = None)
     resident's commune; others who may open the record (an administrator, a provincial user
     with the override) see them masked.
     """
-    resident = get_resident_for(actor, pk)
+    resident = get_resident_for(actor, pk, request=request)
     members: QuerySet = Resident.objects.none()
     if resident.household_id:
         members = (
@@ -282,7 +282,7 @@ def resident_detail(*, actor: User, pk: int, request: HttpRequest | None = None)
         resident=resident,
         household_members=members,
         bhyt=bhyt_status(resident, on=today),
-        show_identifiers=capture_scope(actor).covers(resident.commune),
+        show_identifiers=capture_scope(actor).covers_place(resident.commune, resident.village),
         age=_age(resident.birth_date, end),
     )
 
