@@ -8,6 +8,7 @@ import difflib
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -25,11 +26,12 @@ from ytcs.people.models import Household, Resident
 from ytcs.people.synth import data, generator, households
 from ytcs.people.synth.ids import UniqueNumbers
 from ytcs.people.synth.villages import villages_synthesise
-from ytcs.people.synth.writer import BulkWriter
+from ytcs.people.synth.writer import BulkWriter, indexes_rebuilt_after
 
 CHUNK_SIZE = 50_000  # part of the determinism contract: same seed and chunk size give the same people
 PEOPLE_PER_VILLAGE = 400
 MAX_PEOPLE = 10_000_000
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _PROVINCE_PREFIXES = ("thanh pho ", "tinh ", "tp. ", "tp ")
 
 
@@ -162,10 +164,11 @@ def population_synthesise(
             synthetic.delete()
         last_code = synthetic.order_by("-code").values_list("code", flat=True).first()
         next_number = int(last_code[len(prefix):]) + 1 if last_code else 1
-        result = _generate_and_write(
-            ctx, seed=seed, people=people, communes=communes, prefix=prefix, next_number=next_number,
-            on_progress=on_progress,
-        )
+        with indexes_rebuilt_after([Household, Resident], rows=people):
+            result = _generate_and_write(
+                ctx, seed=seed, people=people, communes=communes, prefix=prefix, next_number=next_number,
+                on_progress=on_progress,
+            )
         audit_record(
             actor=None, action=AuditAction.CREATE, resource_type="people.Resident",
             resource_id=f"synth:{province.code}",
@@ -197,61 +200,102 @@ def _generate_and_write(
         [f"{_label(v)}, {_label(c)}" for c, vs in zip(communes, village_lists, strict=True) for v in vs], dtype=object
     )
 
-    cccds = UniqueNumbers(Resident.objects.exclude(cccd=None).values_list("cccd", flat=True), random_digits=6)
-    sins = UniqueNumbers(
-        Resident.objects.exclude(social_insurance_number=None).values_list("social_insurance_number", flat=True),
-        random_digits=8,
+    maker = _ChunkMaker(
+        ctx, seed=seed, people=people, weights=weights, prefix=prefix, next_number=next_number,
+        village_ids=village_ids, village_offsets=village_offsets, village_counts=village_counts,
+        commune_of_village=commune_of_village, addresses=addresses,
     )
     writer = BulkWriter()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    written_households = 0
-    for chunk_no in range(math.ceil(people / CHUNK_SIZE)):
-        size = min(CHUNK_SIZE, people - chunk_no * CHUNK_SIZE)
-        rng = np.random.default_rng([seed, 0, chunk_no])
+    # One worker thread generates and formats chunk k+1 while this thread streams chunk k to the database:
+    # numpy and the driver release the GIL, so the two cores both work.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: Future | None = None
+        for chunk_no in range(maker.chunks):
+            size = maker.size(chunk_no)
+            ids = writer.reserve_ids(Household, size), writer.reserve_ids(Resident, size)  # households <= people
+            future = pool.submit(maker.make, writer, chunk_no, *ids)
+            if pending is not None:
+                _send(writer, pending, on_progress)
+            pending = future
+        if pending is not None:
+            _send(writer, pending, on_progress)
+    return maker.households_written, len(all_villages)
+
+
+def _send(writer: BulkWriter, future: Future, on_progress: Callable[[int], None] | None) -> None:
+    batches, size = future.result()
+    for batch in batches:
+        writer.send(batch)
+    if on_progress:
+        on_progress(size)
+
+
+class _ChunkMaker:
+    """Draws and formats chunks in order; runs in the worker thread, so it never queries the database."""
+
+    def __init__(
+        self, ctx: generator.Context, *, seed: int, people: int, weights: np.ndarray, prefix: str, next_number: int,
+        village_ids: np.ndarray, village_offsets: np.ndarray, village_counts: np.ndarray,
+        commune_of_village: np.ndarray, addresses: np.ndarray,
+    ) -> None:
+        self.ctx, self.seed, self.people, self.weights = ctx, seed, people, weights
+        self.prefix, self.next_number = prefix, next_number
+        self.village_ids, self.village_offsets, self.village_counts = village_ids, village_offsets, village_counts
+        self.commune_of_village, self.addresses = commune_of_village, addresses
+        self.chunks = math.ceil(people / CHUNK_SIZE)
+        self.households_written = 0
+        self.cccds = UniqueNumbers(Resident.objects.exclude(cccd=None).values_list("cccd", flat=True), random_digits=6)
+        self.sins = UniqueNumbers(
+            Resident.objects.exclude(social_insurance_number=None).values_list("social_insurance_number", flat=True),
+            random_digits=8,
+        )
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+
+    def size(self, chunk_no: int) -> int:
+        return min(CHUNK_SIZE, self.people - chunk_no * CHUNK_SIZE)
+
+    def make(self, writer: BulkWriter, chunk_no: int, household_ids: np.ndarray, resident_ids: np.ndarray) -> tuple:
+        ctx, size = self.ctx, self.size(chunk_no)
+        rng = np.random.default_rng([self.seed, 0, chunk_no])
         chunk = generator.generate_chunk(rng, size, ctx)
-        commune_idx = rng.choice(len(communes), size=chunk.household_count, p=weights)
-        village_idx = village_offsets[commune_idx] + (
-            rng.random(chunk.household_count) * village_counts[commune_idx]
+        commune_idx = rng.choice(len(self.weights), size=chunk.household_count, p=self.weights)
+        village_idx = self.village_offsets[commune_idx] + (
+            rng.random(chunk.household_count) * self.village_counts[commune_idx]
         ).astype(np.int64)
         cccd = np.full(size, -1, dtype=np.int64)
         issued = chunk.cccd_prefix >= 0
-        cccd[issued] = cccds.complete(rng, chunk.cccd_prefix[issued])
+        cccd[issued] = self.cccds.complete(rng, chunk.cccd_prefix[issued])
         sin = np.full(size, -1, dtype=np.int64)
         insured = chunk.bhyt_group >= 0
-        sin[insured] = sins.complete(rng, np.full(int(insured.sum()), int(ctx.province_code), dtype=np.int64))
+        sin[insured] = self.sins.complete(rng, np.full(int(insured.sum()), int(ctx.province_code), dtype=np.int64))
 
-        household_ids = writer.reserve_ids(Household, chunk.household_count)
-        resident_ids = writer.reserve_ids(Resident, size)
-        numbers = np.arange(next_number + written_households, next_number + written_households + chunk.household_count)
-        writer.write(Household, {
+        household_ids = household_ids[: chunk.household_count]
+        first = self.next_number + self.households_written
+        households = writer.prepare(Household, {
             "id": household_ids.tolist(),
-            "code": [f"{prefix}{n:07d}" for n in numbers],
-            "village_id": village_ids[village_idx].tolist(),
-            "commune_id": commune_of_village[village_idx].tolist(),
-            "address": addresses[village_idx].tolist(),
+            "code": [f"{self.prefix}{n:07d}" for n in range(first, first + chunk.household_count)],
+            "village_id": self.village_ids[village_idx].tolist(),
+            "commune_id": self.commune_of_village[village_idx].tolist(),
+            "address": self.addresses[village_idx].tolist(),
             "head_id": resident_ids[chunk.heads].tolist(),
-            "created_at": now, "updated_at": now,
+            "created_at": self.now, "updated_at": self.now,
         }, chunk.household_count)
         person_village = village_idx[chunk.household]
-        writer.write(Resident, _resident_columns(
+        residents = writer.prepare(Resident, _resident_columns(
             chunk, ctx, ids=resident_ids, household_ids=household_ids[chunk.household],
-            village_ids=village_ids[person_village], commune_ids=commune_of_village[person_village],
-            cccd=cccd, sin=sin, now=now,
+            village_ids=self.village_ids[person_village], commune_ids=self.commune_of_village[person_village],
+            cccd=cccd, sin=sin, now=self.now,
         ), size)
-        written_households += chunk.household_count
-        if on_progress:
-            on_progress(size)
-    return written_households, len(all_villages)
+        self.households_written += chunk.household_count
+        return [households, residents], size
 
 
 def _as_dates(ordinals: np.ndarray, empty: int | None = None) -> list:
-    """Database values for date ordinals, converting each distinct date once."""
-    unique, inverse = np.unique(ordinals, return_inverse=True)
-    values = np.array(
-        [None if o == empty else connection.ops.adapt_datefield_value(date.fromordinal(int(o))) for o in unique],
-        dtype=object,
-    )
-    return values[inverse].tolist()
+    """ISO dates (how both databases take a date in bulk) for date ordinals; None where ``ordinals == empty``."""
+    text = np.datetime_as_string((ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")).astype(object)
+    if empty is not None:
+        text[ordinals == empty] = None
+    return text.tolist()
 
 
 def _strings(numbers: np.ndarray, template: str) -> list:

@@ -15,6 +15,7 @@ from ytcs.orgunits.models import OrgUnit
 class OrgUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OrgUnit
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"{n:05d}")
     name = factory.Sequence(lambda n: f"Đơn vị {n}")

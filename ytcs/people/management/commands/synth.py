@@ -14,7 +14,8 @@ def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise CommandError(_("--as-of: ngày không hợp lệ “%(value)s” (định dạng YYYY-MM-DD)") % {"value": text}) from exc
+        message = _("--as-of: ngày không hợp lệ “%(value)s” (định dạng YYYY-MM-DD)") % {"value": text}
+        raise CommandError(message) from exc
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--province", required=True, help="Tên tỉnh/thành phố hiện hành (không cần dấu) hoặc mã")
         parser.add_argument("--people", required=True, type=int, help="Số người cần tạo")
         parser.add_argument("--seed", type=int, default=1, help="Hạt giống ngẫu nhiên (cùng hạt giống → cùng dân cư)")
-        parser.add_argument("--as-of", default=None, help="Ngày tham chiếu để tính tuổi, YYYY-MM-DD (mặc định: hôm nay)")
+        parser.add_argument("--as-of", default=None, help="Ngày tính tuổi, YYYY-MM-DD (mặc định: hôm nay)")
         parser.add_argument("--bhyt-coverage", type=float, default=None, help="Tỉ lệ có thẻ BHYT (mặc định 0,9515)")
         parser.add_argument("--cccd-adult-share", type=float, default=None, help="Tỉ lệ người từ 14 tuổi có số CCCD")
         parser.add_argument("--cccd-child-share", type=float, default=None, help="Tỉ lệ trẻ dưới 14 tuổi có số CCCD")
