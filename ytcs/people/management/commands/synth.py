@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
         rate = result.people / result.seconds if result.seconds else 0
         self.stdout.write(_(
-            "Đã tạo %(people)s người trong %(households)s hộ, %(villages)s thôn/bản, tỉnh %(province)s "
+            "Đã tạo %(people)s người trong %(households)s hộ, %(villages)s thôn/bản, %(province)s "
             "(seed %(seed)s) trong %(seconds).1f giây (%(rate)s người/giây)."
         ) % {
             "people": f"{result.people:,}", "households": f"{result.households:,}", "villages": result.villages,
