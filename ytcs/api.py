@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from ytcs.clinical.api import router as clinical_router
 from ytcs.orgunits.api import router as orgunits_router
 from ytcs.people.api import router as people_router
 
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/orgunits/", orgunits_router)
 api.add_router("/people/", people_router)
+api.add_router("/clinical/", clinical_router)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "ytcs.audit",
     "ytcs.people",
     "ytcs.surveillance",
+    "ytcs.clinical",
     "ytcs.web",
 ]
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("people/", include("ytcs.people.urls")),
     path("audit/", include("ytcs.audit.urls")),
     path("", include("ytcs.accounts.urls")),
+    path("clinical/", include("ytcs.clinical.urls")),
     path("", include("ytcs.web.urls")),
 ]

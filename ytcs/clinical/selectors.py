@@ -1,0 +1,183 @@
+"""Reads: a resident's visits, one visit, the person timeline. Each takes the actor, applies the
+search scope through ``accounts.scope`` and writes an audit row naming the resident shown.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from ytcs.accounts.models import User
+from ytcs.accounts.scope import capture_scope, get_resident_for
+from ytcs.audit.services import audit_record
+from ytcs.clinical.models import Condition, ConditionStatus, Diagnosis, Encounter, PrescriptionLine
+from ytcs.clinical.vitals import Alert, vitals_alerts
+from ytcs.people.models import Resident
+
+
+def _visits() -> QuerySet:
+    return Encounter.objects.filter(voided_at=None).prefetch_related(
+        Prefetch("diagnoses", queryset=Diagnosis.objects.order_by("position")),
+        Prefetch("prescription_lines", queryset=PrescriptionLine.objects.order_by("position")),
+    )
+
+
+def encounter_alerts(encounter: Encounter) -> list[Alert]:
+    values = {
+        name: getattr(encounter, name)
+        for name in (
+            "systolic",
+            "diastolic",
+            "pulse",
+            "temperature",
+            "respiratory_rate",
+            "spo2",
+            "weight_kg",
+            "height_cm",
+            "waist_cm",
+            "glucose_mmol",
+            "glucose_fasting",
+        )
+    }
+    return vitals_alerts(
+        values, birth_date=encounter.resident.birth_date, on=timezone.localtime(encounter.occurred_at).date()
+    )
+
+
+def may_capture(actor: User, resident: Resident) -> bool:
+    """Whether the UI should offer "record a visit" for ``resident``."""
+    return capture_scope(actor).covers(resident.commune)
+
+
+def encounter_list(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> list[Encounter]:
+    """The resident's visits, newest first (voided ones left out). 404 outside the actor's search scope."""
+    resident = get_resident_for(actor, resident_id)
+    visits = list(_visits().filter(resident=resident))
+    for visit in visits:
+        visit.resident = resident
+    audit_record(
+        actor=actor,
+        action="list",
+        resource_type="encounter",
+        resource_id=resident.pk,
+        subject_ids=[resident.pk],
+        request=request,
+    )
+    return visits
+
+
+def encounter_get(*, actor: User, encounter_id: int, request: HttpRequest | None = None) -> Encounter:
+    """One visit (voided ones too, marked); 404 when absent or its resident is outside the search scope."""
+    try:
+        encounter = Encounter.objects.prefetch_related("diagnoses", "prescription_lines").get(pk=encounter_id)
+    except (Encounter.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    encounter.resident = get_resident_for(actor, encounter.resident_id)
+    audit_record(
+        actor=actor,
+        action="view",
+        resource_type="encounter",
+        resource_id=encounter.pk,
+        subject_ids=[encounter.resident_id],
+        request=request,
+    )
+    return encounter
+
+
+def encounter_for_write(*, actor: User, encounter_id: int) -> Encounter:
+    """A visit the actor may open, for a correction or a void (the write itself is audited, not this read)."""
+    try:
+        encounter = Encounter.objects.get(pk=encounter_id)
+    except (Encounter.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    encounter.resident = get_resident_for(actor, encounter.resident_id)
+    return encounter
+
+
+def condition_list(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> list[Condition]:
+    resident = get_resident_for(actor, resident_id)
+    conditions = list(Condition.objects.filter(resident=resident).order_by("status", "-onset_date", "pk"))
+    audit_record(
+        actor=actor,
+        action="list",
+        resource_type="condition",
+        resource_id=resident.pk,
+        subject_ids=[resident.pk],
+        request=request,
+    )
+    return conditions
+
+
+def condition_get(*, actor: User, condition_id: int) -> Condition:
+    """A problem-list entry whose resident the actor may open (for writes; the write is audited)."""
+    try:
+        condition = Condition.objects.get(pk=condition_id)
+    except (Condition.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    condition.resident = get_resident_for(actor, condition.resident_id)
+    return condition
+
+
+def last_height_cm(*, resident: Resident) -> float | None:
+    """Most recent recorded height, to prefill an adult's visit form (height rarely changes)."""
+    return (
+        Encounter.objects.filter(resident=resident, voided_at=None, height_cm__isnull=False)
+        .order_by("-occurred_at")
+        .values_list("height_cm", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class Timeline:
+    resident: Resident
+    encounters: list[Encounter]
+    conditions: list[Condition]
+    bp_points: list[tuple[date, int, int]] = field(default_factory=list)
+    weight_points: list[tuple[date, float]] = field(default_factory=list)
+    can_capture: bool = False
+
+    @property
+    def active_conditions(self) -> list[Condition]:
+        return [c for c in self.conditions if c.status == ConditionStatus.ACTIVE]
+
+    @property
+    def past_conditions(self) -> list[Condition]:
+        return [c for c in self.conditions if c.status != ConditionStatus.ACTIVE]
+
+
+def resident_timeline(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> Timeline:
+    """Everything clinical about one person in time order: visits, diagnoses, problem list, BP and weight
+    series. Immunisations and programme enrolments join here as those apps arrive."""
+    resident = get_resident_for(actor, resident_id)
+    encounters = list(_visits().filter(resident=resident))
+    for encounter in encounters:
+        encounter.resident = resident
+        encounter.alerts = encounter_alerts(encounter)
+    conditions = list(Condition.objects.filter(resident=resident).order_by("status", "-onset_date", "pk"))
+    chronological = sorted(encounters, key=lambda e: e.occurred_at)
+    timeline = Timeline(
+        resident=resident,
+        encounters=encounters,
+        conditions=conditions,
+        bp_points=[
+            (timezone.localtime(e.occurred_at).date(), e.systolic, e.diastolic)
+            for e in chronological
+            if e.systolic is not None and e.diastolic is not None
+        ],
+        weight_points=[
+            (timezone.localtime(e.occurred_at).date(), e.weight_kg) for e in chronological if e.weight_kg is not None
+        ],
+        can_capture=may_capture(actor, resident),
+    )
+    audit_record(
+        actor=actor,
+        action="view",
+        resource_type="resident_timeline",
+        resource_id=resident.pk,
+        subject_ids=[resident.pk],
+        request=request,
+    )
+    return timeline

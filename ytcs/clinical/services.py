@@ -1,0 +1,377 @@
+"""Writes: record, correct and void visits; keep the problem list. One transaction and one audit row each.
+
+Every function checks the actor's *capture* scope on the resident's commune (404 outside it, as the
+scoping module does for reads) and validates with ``validation.encounter_errors`` — the same rules
+for the form and the API.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+
+from ytcs.accounts.models import User
+from ytcs.accounts.scope import capture_scope
+from ytcs.audit.services import audit_record
+from ytcs.clinical.errors import ClinicalValidationError, FieldError
+from ytcs.clinical.icd10 import icd10_get, icd10_is_chronic
+from ytcs.clinical.inputs import EncounterData
+from ytcs.clinical.models import (
+    Condition,
+    ConditionSource,
+    ConditionStatus,
+    Diagnosis,
+    Encounter,
+    PrescriptionLine,
+)
+from ytcs.clinical.validation import encounter_errors
+from ytcs.clinical.vitals import bmi_of
+from ytcs.orgunits.models import OrgUnit
+from ytcs.people.models import Resident
+
+_AUDITED_FIELDS = (
+    "occurred_at",
+    "payer",
+    "outcome",
+    "follow_up_on",
+    "glucose_fasting",
+    "systolic",
+    "diastolic",
+    "pulse",
+    "temperature",
+    "respiratory_rate",
+    "spo2",
+    "weight_kg",
+    "height_cm",
+    "bmi",
+    "waist_cm",
+    "glucose_mmol",
+)
+# Free text may hold names or phone numbers: the trail records that it changed, not what it says.
+_FREE_TEXT_FIELDS = ("reason", "practitioner_name", "facility_name", "advice")
+_REDACTED = "[text]"
+
+
+def ensure_capture(actor: User, resident: Resident) -> None:
+    """404 unless ``actor`` may enter data for ``resident``'s commune."""
+    if not capture_scope(actor).covers(resident.commune):
+        raise Http404
+
+
+def _visit_commune(actor: User, resident: Resident) -> OrgUnit:
+    """The commune where the visit happened: the actor's station's commune, else the resident's."""
+    unit = actor.org_unit
+    if unit is not None and unit.valid_to is None:
+        if unit.level == OrgUnit.Level.COMMUNE:
+            return unit
+        if unit.level == OrgUnit.Level.VILLAGE and unit.parent is not None:
+            return unit.parent
+    return resident.commune
+
+
+def _snapshot(encounter: Encounter) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(encounter, name) for name in _AUDITED_FIELDS}
+    values["occurred_at"] = encounter.occurred_at.isoformat() if encounter.occurred_at else None
+    values["follow_up_on"] = encounter.follow_up_on.isoformat() if encounter.follow_up_on else None
+    for name in _FREE_TEXT_FIELDS:
+        values[name] = getattr(encounter, name)
+    return values
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    changed = {}
+    for name, new in after.items():
+        old = before.get(name)
+        if old != new:
+            if name in _FREE_TEXT_FIELDS:
+                changed[name] = [_REDACTED if old else "", _REDACTED if new else ""]
+            else:
+                changed[name] = [old, new]
+    return changed
+
+
+def _apply(encounter: Encounter, data: EncounterData) -> None:
+    for name in (
+        "occurred_at",
+        "payer",
+        "outcome",
+        "reason",
+        "practitioner_name",
+        "facility_name",
+        "advice",
+        "follow_up_on",
+        "glucose_fasting",
+    ):
+        setattr(encounter, name, getattr(data, name))
+    for name, value in data.vitals.items():
+        setattr(encounter, name, value)
+    encounter.bmi = bmi_of(encounter.weight_kg, encounter.height_cm)
+
+
+def _write_lines(encounter: Encounter, data: EncounterData) -> None:
+    Diagnosis.objects.bulk_create(
+        [
+            Diagnosis(
+                encounter=encounter,
+                resident_id=encounter.resident_id,
+                icd10_code=d.code,
+                is_primary=d.is_primary,
+                note=d.note,
+                position=i,
+            )
+            for i, d in enumerate(data.diagnoses)
+        ]
+    )
+    PrescriptionLine.objects.bulk_create(
+        [
+            PrescriptionLine(
+                encounter=encounter,
+                drug_name=p.drug_name,
+                strength=p.strength,
+                dose_instructions=p.dose_instructions,
+                quantity=p.quantity,
+                unit=p.unit,
+                days=p.days,
+                position=i,
+            )
+            for i, p in enumerate(data.prescriptions)
+        ]
+    )
+
+
+def _conditions_from_diagnoses(*, actor: User, encounter: Encounter, codes: list[str]) -> list[str]:
+    """Open a problem-list entry for each chronic code whose 3-character category has no active entry."""
+    active = set(
+        code[:3]
+        for code in Condition.objects.filter(
+            resident_id=encounter.resident_id, status=ConditionStatus.ACTIVE
+        ).values_list("icd10_code", flat=True)
+    )
+    added = []
+    onset = timezone.localtime(encounter.occurred_at).date()
+    for code in codes:
+        if icd10_is_chronic(code) and code[:3] not in active:
+            Condition.objects.create(
+                resident_id=encounter.resident_id,
+                icd10_code=code,
+                onset_date=onset,
+                source=ConditionSource.DIAGNOSIS,
+                source_encounter=encounter,
+                recorded_by=actor,
+            )
+            active.add(code[:3])
+            added.append(code)
+    return added
+
+
+def _validate(data: EncounterData, resident: Resident) -> None:
+    errors = encounter_errors(data, resident=resident)
+    if errors:
+        raise ClinicalValidationError(errors)
+
+
+def encounter_record(
+    *, actor: User, resident: Resident, data: EncounterData, request: HttpRequest | None = None
+) -> Encounter:
+    """Store a new visit with its diagnoses and prescription lines, open problem-list entries for chronic
+    diagnoses, and audit it. Raises ``Http404`` outside capture scope, ``ClinicalValidationError`` on bad input.
+    """
+    ensure_capture(actor, resident)
+    _validate(data, resident)
+    with transaction.atomic():
+        encounter = Encounter(
+            resident=resident, commune=_visit_commune(actor, resident), recorded_by=actor, practitioner=actor
+        )
+        if not data.practitioner_name:
+            data.practitioner_name = actor.get_full_name() or actor.username
+        _apply(encounter, data)
+        encounter.save()
+        _write_lines(encounter, data)
+        codes = [d.code for d in data.diagnoses]
+        added = _conditions_from_diagnoses(actor=actor, encounter=encounter, codes=codes)
+        changes = _changes({}, _snapshot(encounter))
+        changes["diagnoses"] = [[], codes]
+        changes["prescription_lines"] = [0, len(data.prescriptions)]
+        if added:
+            changes["conditions_added"] = [[], added]
+        audit_record(
+            actor=actor,
+            action="create",
+            resource_type="encounter",
+            resource_id=encounter.pk,
+            subject_ids=[resident.pk],
+            changes=changes,
+            request=request,
+        )
+    return encounter
+
+
+def encounter_update(
+    *, actor: User, encounter: Encounter, data: EncounterData, request: HttpRequest | None = None
+) -> Encounter:
+    """Correct a visit: every field, diagnosis and prescription line is replaced by ``data``; audited as a diff."""
+    resident = encounter.resident
+    ensure_capture(actor, resident)
+    with transaction.atomic():
+        encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
+        if encounter.is_voided:
+            raise ClinicalValidationError(
+                [FieldError("encounter", "voided", _t("Lượt khám đã bị huỷ, không sửa được"))]
+            )
+        _validate(data, resident)
+        before = _snapshot(encounter)
+        old_codes = list(encounter.diagnoses.values_list("icd10_code", flat=True))
+        old_lines = encounter.prescription_lines.count()
+        _apply(encounter, data)
+        encounter.save()
+        encounter.diagnoses.all().delete()
+        encounter.prescription_lines.all().delete()
+        _write_lines(encounter, data)
+        codes = [d.code for d in data.diagnoses]
+        added = _conditions_from_diagnoses(actor=actor, encounter=encounter, codes=codes)
+        changes = _changes(before, _snapshot(encounter))
+        if old_codes != codes:
+            changes["diagnoses"] = [old_codes, codes]
+        if old_lines != len(data.prescriptions) or data.prescriptions:
+            changes["prescription_lines"] = [old_lines, len(data.prescriptions)]
+        if added:
+            changes["conditions_added"] = [[], added]
+        audit_record(
+            actor=actor,
+            action="update",
+            resource_type="encounter",
+            resource_id=encounter.pk,
+            subject_ids=[resident.pk],
+            changes=changes,
+            request=request,
+        )
+    return encounter
+
+
+def encounter_void(*, actor: User, encounter: Encounter, reason: str, request: HttpRequest | None = None) -> Encounter:
+    """Soft-delete a visit entered in error: it stays in the database, leaves lists and indicators, and the
+    problem-list entries it alone opened are removed."""
+    resident = encounter.resident
+    ensure_capture(actor, resident)
+    reason = reason.strip()
+    if not reason:
+        raise ClinicalValidationError([FieldError("reason", "required", _t("Cần ghi lý do huỷ lượt khám"))])
+    if len(reason) > 300:
+        raise ClinicalValidationError([FieldError("reason", "too_long", _t("Tối đa %(limit)s ký tự") % {"limit": 300})])
+    with transaction.atomic():
+        encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
+        if encounter.is_voided:
+            raise ClinicalValidationError([FieldError("encounter", "voided", _t("Lượt khám đã bị huỷ trước đó"))])
+        encounter.voided_at = timezone.now()
+        encounter.voided_by = actor
+        encounter.void_reason = reason
+        encounter.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+        removed = []
+        for condition in Condition.objects.filter(source_encounter=encounter, source=ConditionSource.DIAGNOSIS):
+            still_diagnosed = Diagnosis.objects.filter(
+                resident_id=resident.pk, icd10_code__startswith=condition.icd10_code[:3], encounter__voided_at=None
+            ).exists()
+            if not still_diagnosed:
+                removed.append(condition.icd10_code)
+                condition.delete()
+        changes: dict[str, list] = {"voided": [False, True], "void_reason": ["", _REDACTED]}
+        if removed:
+            changes["conditions_removed"] = [removed, []]
+        audit_record(
+            actor=actor,
+            action="delete",
+            resource_type="encounter",
+            resource_id=encounter.pk,
+            subject_ids=[resident.pk],
+            changes=changes,
+            request=request,
+        )
+    return encounter
+
+
+def condition_add(
+    *,
+    actor: User,
+    resident: Resident,
+    icd10_code: str,
+    onset_date: date | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Condition:
+    """Add a problem-list entry by hand (e.g. hypertension diagnosed elsewhere)."""
+    ensure_capture(actor, resident)
+    entry = icd10_get(icd10_code)
+    errors = []
+    if entry is None:
+        errors.append(
+            FieldError(
+                "icd10_code",
+                "unknown_code",
+                _t("Mã ICD-10 “%(code)s” không có trong danh mục WHO ICD-10") % {"code": icd10_code},
+            )
+        )
+    if onset_date and (onset_date > timezone.localdate() or onset_date < resident.birth_date):
+        errors.append(
+            FieldError("onset_date", "out_of_range", _t("Ngày phát hiện phải sau ngày sinh và không ở tương lai"))
+        )
+    if len(note) > 300:
+        errors.append(FieldError("note", "too_long", _t("Tối đa %(limit)s ký tự") % {"limit": 300}))
+    if (
+        entry
+        and Condition.objects.filter(
+            resident=resident, icd10_code__startswith=entry.code[:3], status=ConditionStatus.ACTIVE
+        ).exists()
+    ):
+        errors.append(FieldError("icd10_code", "duplicate", _t("Người bệnh đã có vấn đề sức khoẻ này trong danh sách")))
+    if errors:
+        raise ClinicalValidationError(errors)
+    with transaction.atomic():
+        condition = Condition.objects.create(
+            resident=resident,
+            icd10_code=entry.code,
+            onset_date=onset_date,
+            source=ConditionSource.MANUAL,
+            note=note.strip(),
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="create",
+            resource_type="condition",
+            resource_id=condition.pk,
+            subject_ids=[resident.pk],
+            changes={"icd10_code": [None, entry.code]},
+            request=request,
+        )
+    return condition
+
+
+def condition_resolve(
+    *, actor: User, condition: Condition, resolved_on: date | None = None, request: HttpRequest | None = None
+) -> Condition:
+    """Mark a problem-list entry resolved (cured, or no longer followed)."""
+    ensure_capture(actor, condition.resident)
+    if condition.status != ConditionStatus.ACTIVE:
+        raise ClinicalValidationError([FieldError("status", "resolved", _t("Vấn đề sức khoẻ này đã kết thúc"))])
+    resolved_on = resolved_on or timezone.localdate()
+    if condition.onset_date and resolved_on < condition.onset_date:
+        raise ClinicalValidationError(
+            [FieldError("resolved_on", "out_of_range", _t("Ngày kết thúc phải sau ngày phát hiện"))]
+        )
+    with transaction.atomic():
+        condition.status = ConditionStatus.RESOLVED
+        condition.resolved_on = resolved_on
+        condition.save(update_fields=["status", "resolved_on", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="update",
+            resource_type="condition",
+            resource_id=condition.pk,
+            subject_ids=[condition.resident_id],
+            changes={"status": ["active", "resolved"]},
+            request=request,
+        )
+    return condition
