@@ -5,7 +5,7 @@ scoping module does for reads) and validates with ``validation.encounter_errors`
 for the form and the API.
 """
 
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from django.db import transaction
@@ -74,7 +74,7 @@ def _visit_commune(actor: User, resident: Resident) -> OrgUnit:
 
 def _snapshot(encounter: Encounter) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(encounter, name) for name in _AUDITED_FIELDS}
-    values["occurred_at"] = encounter.occurred_at.isoformat() if encounter.occurred_at else None
+    values["occurred_at"] = encounter.occurred_at.astimezone(UTC).isoformat() if encounter.occurred_at else None
     values["follow_up_on"] = encounter.follow_up_on.isoformat() if encounter.follow_up_on else None
     for name in _FREE_TEXT_FIELDS:
         values[name] = getattr(encounter, name)
@@ -223,6 +223,7 @@ def encounter_update(
             )
         _validate(data, resident)
         before = _snapshot(encounter)
+        data.practitioner_name = data.practitioner_name or encounter.practitioner_name
         old_codes = list(encounter.diagnoses.values_list("icd10_code", flat=True))
         old_lines = encounter.prescription_lines.count()
         _apply(encounter, data)

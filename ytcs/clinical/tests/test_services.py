@@ -1,0 +1,151 @@
+from datetime import timedelta
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from ytcs.audit.models import AuditEvent
+from ytcs.clinical.errors import ClinicalValidationError
+from ytcs.clinical.inputs import parse_encounter
+from ytcs.clinical.models import Condition, ConditionStatus, Encounter
+from ytcs.clinical.services import condition_add, condition_resolve, encounter_record, encounter_update, encounter_void
+from ytcs.clinical.tests.factories import ResidentFactory
+
+
+def _data(body):
+    data, errors = parse_encounter(body)
+    assert errors == []
+    return data
+
+
+def test_record_stores_visit_lines_bmi_and_opens_chronic_condition(place, patient, visit_body):
+    encounter = encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    encounter.refresh_from_db()
+    assert encounter.bmi == 24.4
+    assert encounter.commune == place.commune_a
+    assert encounter.practitioner == place.nurse_a
+    assert encounter.practitioner_name == "Lan Trần Thị"
+    assert [(d.icd10_code, d.is_primary) for d in encounter.diagnoses.all()] == [("I10", True)]
+    assert [(p.drug_name, p.quantity, p.days) for p in encounter.prescription_lines.all()] == [("Amlodipin", 30, 30)]
+    condition = Condition.objects.get(resident=patient)
+    assert (condition.icd10_code, condition.status, condition.source_encounter) == ("I10", "active", encounter)
+
+
+def test_record_is_audited_with_changes_but_no_identifiers(place, patient, visit_body):
+    encounter = encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    event = AuditEvent.objects.get(action="create", resource_type="encounter")
+    assert event.resource_id == str(encounter.pk)
+    assert list(event.subjects.values_list("resident_id", flat=True)) == [patient.pk]
+    assert event.changes["systolic"] == [None, 150]
+    assert event.changes["diagnoses"] == [[], ["I10"]]
+    assert event.changes["reason"] == ["", "[text]"]
+    trail = str(event.changes)
+    for secret in (patient.cccd, patient.phone, patient.bhyt_card_number, patient.full_name, "Tái khám"):
+        assert secret not in trail
+
+
+def test_second_hypertension_visit_does_not_duplicate_the_condition(place, patient, visit_body):
+    encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    visit_body["diagnoses"] = [{"code": "I10"}, {"code": "E11.9"}]
+    encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    assert sorted(Condition.objects.filter(resident=patient).values_list("icd10_code", flat=True)) == ["E11.9", "I10"]
+
+
+def test_acute_diagnosis_opens_no_condition(place, patient, visit_body):
+    visit_body["diagnoses"] = [{"code": "J06.9"}]
+    encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    assert not Condition.objects.exists()
+
+
+def test_out_of_scope_resident_is_404_and_nothing_is_written(place, visit_body):
+    stranger = ResidentFactory(village=place.village_b1)
+    with pytest.raises(Http404):
+        encounter_record(actor=place.nurse_a, resident=stranger, data=_data(visit_body))
+    assert not Encounter.objects.exists()
+
+
+def test_provincial_user_who_may_open_records_still_cannot_capture(place, patient, visit_body):
+    with pytest.raises(Http404):
+        encounter_record(actor=place.provincial, resident=patient, data=_data(visit_body))
+
+
+def test_validation_collects_every_error_and_writes_nothing(place, patient, visit_body):
+    visit_body.update(systolic=400, pulse=10, diagnoses=[{"code": "XYZ"}, {"code": "O80.0"}],
+                      occurred_at=(timezone.localtime() + timedelta(days=2)).isoformat())
+    visit_body["prescriptions"][0]["quantity"] = 0
+    with pytest.raises(ClinicalValidationError) as caught:
+        encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    assert {(e.field, e.code) for e in caught.value.errors} == {
+        ("occurred_at", "in_future"), ("systolic", "out_of_range"), ("pulse", "out_of_range"),
+        ("diagnoses.0.code", "unknown_code"), ("diagnoses.1.code", "sex_mismatch"),
+        ("prescriptions.0.quantity", "out_of_range"),
+    }
+    assert not Encounter.objects.exists()
+    assert not AuditEvent.objects.filter(action="create").exists()
+
+
+def test_bhyt_payer_needs_a_card_valid_on_the_visit_day(place, visit_body):
+    uninsured = ResidentFactory(village=place.village_a1, bhyt_card_number="", bhyt_valid_to=None)
+    with pytest.raises(ClinicalValidationError) as caught:
+        encounter_record(actor=place.nurse_a, resident=uninsured, data=_data(visit_body))
+    assert [(e.field, e.code) for e in caught.value.errors] == [("payer", "no_valid_card")]
+    visit_body["payer"] = "self_pay"
+    assert encounter_record(actor=place.nurse_a, resident=uninsured, data=_data(visit_body)).payer == "self_pay"
+
+
+def test_visit_before_birth_is_refused(place, visit_body):
+    baby = ResidentFactory(village=place.village_a1, birth_date=timezone.localdate())
+    visit_body["occurred_at"] = (timezone.localtime() - timedelta(days=3)).isoformat()
+    with pytest.raises(ClinicalValidationError) as caught:
+        encounter_record(actor=place.nurse_a, resident=baby, data=_data(visit_body))
+    assert ("occurred_at", "before_birth") in [(e.field, e.code) for e in caught.value.errors]
+
+
+def test_update_replaces_lines_and_audits_only_the_diff(place, patient, visit_body):
+    encounter = encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    visit_body.update(systolic=135, diastolic=85, diagnoses=[{"code": "I10"}, {"code": "R51"}], prescriptions=[])
+    encounter_update(actor=place.nurse_a, encounter=encounter, data=_data(visit_body))
+    encounter.refresh_from_db()
+    assert (encounter.systolic, encounter.diastolic) == (135, 85)
+    assert list(encounter.diagnoses.values_list("icd10_code", flat=True)) == ["I10", "R51"]
+    assert not encounter.prescription_lines.exists()
+    event = AuditEvent.objects.get(action="update", resource_type="encounter")
+    assert event.changes == {"systolic": [150, 135], "diastolic": [95, 85], "diagnoses": [["I10"], ["I10", "R51"]],
+                             "prescription_lines": [1, 0]}
+
+
+def test_void_hides_nothing_from_the_database_and_removes_the_condition_it_opened(place, patient, visit_body):
+    encounter = encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    with pytest.raises(ClinicalValidationError):
+        encounter_void(actor=place.nurse_a, encounter=encounter, reason="  ")
+    encounter_void(actor=place.nurse_a, encounter=encounter, reason="Nhập nhầm người bệnh")
+    encounter.refresh_from_db()
+    assert encounter.is_voided and encounter.voided_by == place.nurse_a
+    assert not Condition.objects.exists()
+    event = AuditEvent.objects.get(action="delete", resource_type="encounter")
+    assert event.changes["conditions_removed"] == [["I10"], []]
+    with pytest.raises(ClinicalValidationError):
+        encounter_update(actor=place.nurse_a, encounter=encounter, data=_data(visit_body))
+
+
+def test_void_keeps_a_condition_still_supported_by_another_visit(place, patient, visit_body):
+    first = encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    encounter_void(actor=place.nurse_a, encounter=first, reason="Trùng lượt khám")
+    assert Condition.objects.filter(resident=patient, icd10_code="I10").exists()
+
+
+def test_manual_condition_and_resolution(place, patient):
+    condition = condition_add(actor=place.nurse_a, resident=patient, icd10_code="j45.9",
+                              onset_date=timezone.localdate() - timedelta(days=400))
+    assert condition.icd10_code == "J45.9" and condition.source == "manual"
+    with pytest.raises(ClinicalValidationError):
+        condition_add(actor=place.nurse_a, resident=patient, icd10_code="J45.0")
+    with pytest.raises(ClinicalValidationError):
+        condition_add(actor=place.nurse_a, resident=patient, icd10_code="Q99.99")
+    condition_resolve(actor=place.nurse_a, condition=condition)
+    condition.refresh_from_db()
+    assert condition.status == ConditionStatus.RESOLVED
+    assert AuditEvent.objects.filter(resource_type="condition").count() == 2
+    with pytest.raises(Http404):
+        condition_add(actor=place.nurse_b, resident=patient, icd10_code="I10")

@@ -1,0 +1,114 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from ytcs.audit.models import AuditEvent
+from ytcs.clinical.models import Encounter
+from ytcs.clinical.tests.factories import EncounterFactory, ResidentFactory
+
+
+def _form(**overrides):
+    data = {
+        "occurred_at": (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "payer": "bhyt", "outcome": "treated", "reason": "Đau đầu", "systolic": "158", "diastolic": "96",
+        "weight_kg": "61,5", "height_cm": "158", "dx-code": ["I10", "R51"], "dx-primary": "I10", "dx-note": ["", ""],
+        "rx-drug_name": ["Amlodipin", ""], "rx-strength": ["5 mg", ""], "rx-dose_instructions": ["1 viên/ngày", ""],
+        "rx-quantity": ["30", ""], "rx-unit": ["viên", "viên"], "rx-days": ["30", ""],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_form_page_offers_the_icd_picker_and_defaults_payer_from_the_card(client, place, patient):
+    client.force_login(place.nurse_a)
+    response = client.get(f"/clinical/residents/{patient.pk}/visits/new/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'hx-get="/clinical/icd10/search/"' in html
+    assert '<option value="bhyt" selected>' in html
+    assert patient.cccd not in html
+
+
+def test_valid_form_saves_and_redirects_to_the_visit(client, place, patient):
+    client.force_login(place.nurse_a)
+    response = client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form())
+    encounter = Encounter.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/clinical/visits/{encounter.pk}/"
+    assert encounter.weight_kg == 61.5 and encounter.bmi == 24.6
+    assert list(encounter.diagnoses.values_list("icd10_code", "is_primary")) == [("I10", True), ("R51", False)]
+    assert encounter.prescription_lines.count() == 1
+    detail = client.get(response["Location"]).content.decode()
+    assert "Tăng huyết áp độ 1" in detail and "Amlodipin" in detail
+
+
+def test_invalid_form_shows_each_error_beside_its_field_and_keeps_input(client, place, patient):
+    client.force_login(place.nurse_a)
+    response = client.post(f"/clinical/residents/{patient.pk}/visits/new/",
+                           _form(systolic="400", temperature="abc", **{"rx-quantity": ["0", ""]}))
+    assert response.status_code == 422
+    html = response.content.decode()
+    systolic = html.index('name="systolic"')
+    assert html.index("Huyết áp tâm thu phải trong khoảng 60–300 mmHg", systolic) - systolic < 300
+    assert 'value="400"' in html and 'aria-invalid="true"' in html
+    assert "Nhiệt độ phải là một số" in html
+    assert "Số lượng phải trong khoảng 1–10000" in html
+    assert not Encounter.objects.exists()
+
+
+def test_form_without_diagnosis_says_so(client, place, patient):
+    client.force_login(place.nurse_a)
+    response = client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form(**{"dx-code": [], "dx-note": []}))
+    assert "Cần ít nhất một chẩn đoán (mã ICD-10)" in response.content.decode()
+
+
+def test_form_is_404_outside_capture_scope(client, place, patient):
+    client.force_login(place.provincial)
+    assert client.get(f"/clinical/residents/{patient.pk}/visits/new/").status_code == 404
+    client.force_login(place.nurse_b)
+    assert client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form()).status_code == 404
+    assert not Encounter.objects.exists()
+
+
+def test_icd_picker_partial_and_diagnosis_row(client, place):
+    client.force_login(place.nurse_a)
+    html = client.get("/clinical/icd10/search/", {"q": "tăng huyết áp"}).content.decode()
+    assert html.index("I10") < html.index("O13")
+    assert "Tăng huyết áp vô căn (nguyên phát)" in html
+    row = client.get("/clinical/icd10/row/", {"code": "i10"}).content.decode()
+    assert 'name="dx-code" value="I10"' in row and 'hx-swap-oob="true"' in row
+    assert client.get("/clinical/icd10/row/", {"code": "nonsense"}).status_code == 404
+
+
+def test_timeline_shows_visits_conditions_and_charts_and_is_audited(client, place, patient):
+    client.force_login(place.nurse_a)
+    for days, systolic in ((90, 162), (60, 150), (30, 138)):
+        client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form(
+            occurred_at=(timezone.localtime() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M"),
+            systolic=str(systolic), diastolic="92"))
+    response = client.get(f"/clinical/residents/{patient.pk}/timeline/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('class="visit-item"') == 3
+    assert "Tăng huyết áp vô căn (nguyên phát)" in html
+    assert html.count("<svg") == 2 and html.count('class="dot systolic"') == 3
+    assert "HA 138/92" in html
+    event = AuditEvent.objects.get(action="view", resource_type="resident_timeline")
+    assert list(event.subjects.values_list("resident_id", flat=True)) == [patient.pk]
+
+
+def test_timeline_leaves_out_voided_visits_and_other_communes_residents(client, place, patient):
+    EncounterFactory(resident=patient, systolic=120, diastolic=80, voided_at=timezone.now(), void_reason="x")
+    client.force_login(place.nurse_a)
+    assert 'class="visit-item"' not in client.get(f"/clinical/residents/{patient.pk}/timeline/").content.decode()
+    stranger = ResidentFactory(village=place.village_b1)
+    assert client.get(f"/clinical/residents/{stranger.pk}/timeline/").status_code == 404
+
+
+def test_void_from_the_visit_page(client, place, patient):
+    client.force_login(place.nurse_a)
+    client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form())
+    encounter = Encounter.objects.get()
+    response = client.post(f"/clinical/visits/{encounter.pk}/void/", {"reason": "Nhập nhầm"})
+    assert response.status_code == 302
+    encounter.refresh_from_db()
+    assert encounter.is_voided
