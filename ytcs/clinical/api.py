@@ -10,7 +10,7 @@ import json
 from datetime import date, datetime
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
 from ytcs.accounts.scope import get_resident_for
@@ -117,11 +117,11 @@ def _json_body(request: HttpRequest) -> dict:
         body = json.loads(request.body or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ClinicalValidationError(
-            [FieldError("body", "invalid_json", _t("Nội dung gửi lên không phải JSON hợp lệ"))]
+            [FieldError("body", "invalid_json", gettext("Nội dung gửi lên không phải JSON hợp lệ"))]
         ) from exc
     if not isinstance(body, dict):
         raise ClinicalValidationError(
-            [FieldError("body", "invalid_json", _t("Nội dung gửi lên phải là một đối tượng JSON"))]
+            [FieldError("body", "invalid_json", gettext("Nội dung gửi lên phải là một đối tượng JSON"))]
         )
     return body
 

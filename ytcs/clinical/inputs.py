@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from ytcs.clinical.errors import FieldError
 from ytcs.clinical.vitals import VITALS, VITALS_BY_FIELD
@@ -107,17 +107,17 @@ def parse_encounter(raw: Mapping[str, Any]) -> tuple[EncounterData, list[FieldEr
         if name in raw:
             setattr(data, name, _text(raw[name]))
     if _blank(raw.get("occurred_at")):
-        errors.append(FieldError("occurred_at", "required", _t("Cần nhập thời điểm khám")))
+        errors.append(FieldError("occurred_at", "required", gettext("Cần nhập thời điểm khám")))
     else:
         try:
             data.occurred_at = _datetime(raw["occurred_at"])
         except (ValueError, TypeError):
-            errors.append(FieldError("occurred_at", "invalid", _t("Thời điểm khám không đúng định dạng")))
+            errors.append(FieldError("occurred_at", "invalid", gettext("Thời điểm khám không đúng định dạng")))
     if not _blank(raw.get("follow_up_on")):
         try:
             data.follow_up_on = _date(raw["follow_up_on"])
         except (ValueError, TypeError):
-            errors.append(FieldError("follow_up_on", "invalid", _t("Ngày hẹn tái khám không đúng định dạng")))
+            errors.append(FieldError("follow_up_on", "invalid", gettext("Ngày hẹn tái khám không đúng định dạng")))
     data.glucose_fasting = _bool(raw.get("glucose_fasting"))
     for spec in VITALS:
         value = raw.get(spec.field)
@@ -127,11 +127,13 @@ def parse_encounter(raw: Mapping[str, Any]) -> tuple[EncounterData, list[FieldEr
         try:
             data.vitals[spec.field] = _number(value, whole=spec.decimals == 0)
         except (ValueError, TypeError):
-            message = _t("%(label)s phải là số nguyên") if spec.decimals == 0 else _t("%(label)s phải là một số")
+            message = (
+                gettext("%(label)s phải là số nguyên") if spec.decimals == 0 else gettext("%(label)s phải là một số")
+            )
             errors.append(FieldError(spec.field, "invalid", message % {"label": VITALS_BY_FIELD[spec.field].label}))
     for index, item in enumerate(raw.get("diagnoses") or []):
         if not isinstance(item, Mapping):
-            errors.append(FieldError(f"diagnoses.{index}", "invalid", _t("Chẩn đoán không hợp lệ")))
+            errors.append(FieldError(f"diagnoses.{index}", "invalid", gettext("Chẩn đoán không hợp lệ")))
             continue
         data.diagnoses.append(
             DiagnosisData(
@@ -142,7 +144,7 @@ def parse_encounter(raw: Mapping[str, Any]) -> tuple[EncounterData, list[FieldEr
         )
     for index, item in enumerate(raw.get("prescriptions") or []):
         if not isinstance(item, Mapping):
-            errors.append(FieldError(f"prescriptions.{index}", "invalid", _t("Dòng đơn thuốc không hợp lệ")))
+            errors.append(FieldError(f"prescriptions.{index}", "invalid", gettext("Dòng đơn thuốc không hợp lệ")))
             continue
         line = PrescriptionData(
             drug_name=_text(item.get("drug_name")),
@@ -156,6 +158,6 @@ def parse_encounter(raw: Mapping[str, Any]) -> tuple[EncounterData, list[FieldEr
             try:
                 setattr(line, name, _number(item[name], whole=True))
             except (ValueError, TypeError):
-                errors.append(FieldError(f"prescriptions.{index}.{name}", "invalid", _t("Phải là số nguyên")))
+                errors.append(FieldError(f"prescriptions.{index}.{name}", "invalid", gettext("Phải là số nguyên")))
         data.prescriptions.append(line)
     return data, errors

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from ytcs.accounts.models import User
 from ytcs.accounts.scope import capture_scope
@@ -219,7 +219,7 @@ def encounter_update(
         encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
         if encounter.is_voided:
             raise ClinicalValidationError(
-                [FieldError("encounter", "voided", _t("Lượt khám đã bị huỷ, không sửa được"))]
+                [FieldError("encounter", "voided", gettext("Lượt khám đã bị huỷ, không sửa được"))]
             )
         _validate(data, resident)
         before = _snapshot(encounter)
@@ -259,13 +259,15 @@ def encounter_void(*, actor: User, encounter: Encounter, reason: str, request: H
     ensure_capture(actor, resident)
     reason = reason.strip()
     if not reason:
-        raise ClinicalValidationError([FieldError("reason", "required", _t("Cần ghi lý do huỷ lượt khám"))])
+        raise ClinicalValidationError([FieldError("reason", "required", gettext("Cần ghi lý do huỷ lượt khám"))])
     if len(reason) > 300:
-        raise ClinicalValidationError([FieldError("reason", "too_long", _t("Tối đa %(limit)s ký tự") % {"limit": 300})])
+        raise ClinicalValidationError(
+            [FieldError("reason", "too_long", gettext("Tối đa %(limit)s ký tự") % {"limit": 300})]
+        )
     with transaction.atomic():
         encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
         if encounter.is_voided:
-            raise ClinicalValidationError([FieldError("encounter", "voided", _t("Lượt khám đã bị huỷ trước đó"))])
+            raise ClinicalValidationError([FieldError("encounter", "voided", gettext("Lượt khám đã bị huỷ trước đó"))])
         encounter.voided_at = timezone.now()
         encounter.voided_by = actor
         encounter.void_reason = reason
@@ -311,22 +313,24 @@ def condition_add(
             FieldError(
                 "icd10_code",
                 "unknown_code",
-                _t("Mã ICD-10 “%(code)s” không có trong danh mục WHO ICD-10") % {"code": icd10_code},
+                gettext("Mã ICD-10 “%(code)s” không có trong danh mục WHO ICD-10") % {"code": icd10_code},
             )
         )
     if onset_date and (onset_date > timezone.localdate() or onset_date < resident.birth_date):
         errors.append(
-            FieldError("onset_date", "out_of_range", _t("Ngày phát hiện phải sau ngày sinh và không ở tương lai"))
+            FieldError("onset_date", "out_of_range", gettext("Ngày phát hiện phải sau ngày sinh và không ở tương lai"))
         )
     if len(note) > 300:
-        errors.append(FieldError("note", "too_long", _t("Tối đa %(limit)s ký tự") % {"limit": 300}))
+        errors.append(FieldError("note", "too_long", gettext("Tối đa %(limit)s ký tự") % {"limit": 300}))
     if (
         entry
         and Condition.objects.filter(
             resident=resident, icd10_code__startswith=entry.code[:3], status=ConditionStatus.ACTIVE
         ).exists()
     ):
-        errors.append(FieldError("icd10_code", "duplicate", _t("Người bệnh đã có vấn đề sức khoẻ này trong danh sách")))
+        errors.append(
+            FieldError("icd10_code", "duplicate", gettext("Người bệnh đã có vấn đề sức khoẻ này trong danh sách"))
+        )
     if errors:
         raise ClinicalValidationError(errors)
     with transaction.atomic():
@@ -356,11 +360,11 @@ def condition_resolve(
     """Mark a problem-list entry resolved (cured, or no longer followed)."""
     ensure_capture(actor, condition.resident)
     if condition.status != ConditionStatus.ACTIVE:
-        raise ClinicalValidationError([FieldError("status", "resolved", _t("Vấn đề sức khoẻ này đã kết thúc"))])
+        raise ClinicalValidationError([FieldError("status", "resolved", gettext("Vấn đề sức khoẻ này đã kết thúc"))])
     resolved_on = resolved_on or timezone.localdate()
     if condition.onset_date and resolved_on < condition.onset_date:
         raise ClinicalValidationError(
-            [FieldError("resolved_on", "out_of_range", _t("Ngày kết thúc phải sau ngày phát hiện"))]
+            [FieldError("resolved_on", "out_of_range", gettext("Ngày kết thúc phải sau ngày phát hiện"))]
         )
     with transaction.atomic():
         condition.status = ConditionStatus.RESOLVED

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from ytcs.clinical.errors import FieldError
 from ytcs.clinical.icd10 import icd10_get, normalise_code
@@ -62,27 +62,31 @@ def encounter_errors(data: EncounterData, *, resident: Resident) -> list[FieldEr
     at = data.occurred_at
     if at is not None:
         if at > timezone.now() + CLOCK_SKEW:
-            errors.append(FieldError("occurred_at", "in_future", _t("Thời điểm khám không được ở tương lai")))
+            errors.append(FieldError("occurred_at", "in_future", gettext("Thời điểm khám không được ở tương lai")))
         day = timezone.localtime(at).date()
         if day < resident.birth_date:
             errors.append(
-                FieldError("occurred_at", "before_birth", _t("Thời điểm khám trước ngày sinh của người bệnh"))
+                FieldError("occurred_at", "before_birth", gettext("Thời điểm khám trước ngày sinh của người bệnh"))
             )
         if resident.date_of_death and day > resident.date_of_death:
-            errors.append(FieldError("occurred_at", "after_death", _t("Thời điểm khám sau ngày mất của người bệnh")))
+            errors.append(
+                FieldError("occurred_at", "after_death", gettext("Thời điểm khám sau ngày mất của người bệnh"))
+            )
         if data.follow_up_on and data.follow_up_on < day:
-            errors.append(FieldError("follow_up_on", "before_visit", _t("Ngày hẹn tái khám phải sau ngày khám")))
+            errors.append(FieldError("follow_up_on", "before_visit", gettext("Ngày hẹn tái khám phải sau ngày khám")))
         if data.payer == Payer.BHYT and not bhyt_valid_on(resident, day):
             errors.append(
-                FieldError("payer", "no_valid_card", _t("Người bệnh không có thẻ BHYT còn hạn vào ngày khám"))
+                FieldError("payer", "no_valid_card", gettext("Người bệnh không có thẻ BHYT còn hạn vào ngày khám"))
             )
     if data.payer not in Payer.values:
-        errors.append(FieldError("payer", "invalid_choice", _t("Chọn đối tượng: BHYT, tự chi trả hoặc nguồn khác")))
+        errors.append(
+            FieldError("payer", "invalid_choice", gettext("Chọn đối tượng: BHYT, tự chi trả hoặc nguồn khác"))
+        )
     if data.outcome not in Outcome.values:
-        errors.append(FieldError("outcome", "invalid_choice", _t("Kết quả khám không hợp lệ")))
+        errors.append(FieldError("outcome", "invalid_choice", gettext("Kết quả khám không hợp lệ")))
     for name, limit in _TEXT_LIMITS.items():
         if len(getattr(data, name)) > limit:
-            errors.append(FieldError(name, "too_long", _t("Tối đa %(limit)s ký tự") % {"limit": limit}))
+            errors.append(FieldError(name, "too_long", gettext("Tối đa %(limit)s ký tự") % {"limit": limit}))
     errors += bounds_errors(data.vitals)
     errors += _diagnosis_errors(data, resident=resident)
     errors += _prescription_errors(data)
@@ -101,12 +105,12 @@ def bhyt_valid_on(resident: Resident, day: date) -> bool:
 def _diagnosis_errors(data: EncounterData, *, resident: Resident) -> list[FieldError]:
     errors: list[FieldError] = []
     if not data.diagnoses:
-        return [FieldError("diagnoses", "required", _t("Cần ít nhất một chẩn đoán (mã ICD-10)"))]
+        return [FieldError("diagnoses", "required", gettext("Cần ít nhất một chẩn đoán (mã ICD-10)"))]
     seen: set[str] = set()
     for index, diagnosis in enumerate(data.diagnoses):
         name = f"diagnoses.{index}.code"
         if not diagnosis.code:
-            errors.append(FieldError(name, "required", _t("Cần nhập mã ICD-10")))
+            errors.append(FieldError(name, "required", gettext("Cần nhập mã ICD-10")))
             continue
         entry = icd10_get(diagnosis.code)
         if entry is None:
@@ -114,29 +118,29 @@ def _diagnosis_errors(data: EncounterData, *, resident: Resident) -> list[FieldE
                 FieldError(
                     name,
                     "unknown_code",
-                    _t("Mã ICD-10 “%(code)s” không có trong danh mục WHO ICD-10") % {"code": diagnosis.code},
+                    gettext("Mã ICD-10 “%(code)s” không có trong danh mục WHO ICD-10") % {"code": diagnosis.code},
                 )
             )
             continue
         diagnosis.code = entry.code
         if entry.code in seen:
-            errors.append(FieldError(name, "duplicate", _t("Mã %(code)s đã được nhập") % {"code": entry.code}))
+            errors.append(FieldError(name, "duplicate", gettext("Mã %(code)s đã được nhập") % {"code": entry.code}))
         seen.add(entry.code)
         if _sex_mismatch(entry.code, resident.sex):
             errors.append(
                 FieldError(
                     name,
                     "sex_mismatch",
-                    _t("Mã %(code)s không dùng cho giới tính của người bệnh") % {"code": entry.code},
+                    gettext("Mã %(code)s không dùng cho giới tính của người bệnh") % {"code": entry.code},
                 )
             )
         if len(diagnosis.note) > 300:
             errors.append(
-                FieldError(f"diagnoses.{index}.note", "too_long", _t("Tối đa %(limit)s ký tự") % {"limit": 300})
+                FieldError(f"diagnoses.{index}.note", "too_long", gettext("Tối đa %(limit)s ký tự") % {"limit": 300})
             )
     primaries = [d for d in data.diagnoses if d.is_primary]
     if len(primaries) > 1:
-        errors.append(FieldError("diagnoses", "several_primary", _t("Chỉ được chọn một bệnh chính")))
+        errors.append(FieldError("diagnoses", "several_primary", gettext("Chỉ được chọn một bệnh chính")))
     elif not primaries:
         data.diagnoses[0].is_primary = True
     return errors
@@ -147,15 +151,15 @@ def _prescription_errors(data: EncounterData) -> list[FieldError]:
     for index, line in enumerate(data.prescriptions):
         prefix = f"prescriptions.{index}"
         if not line.drug_name:
-            errors.append(FieldError(f"{prefix}.drug_name", "required", _t("Cần nhập tên thuốc")))
+            errors.append(FieldError(f"{prefix}.drug_name", "required", gettext("Cần nhập tên thuốc")))
         if line.quantity is None:
-            errors.append(FieldError(f"{prefix}.quantity", "required", _t("Cần nhập số lượng")))
+            errors.append(FieldError(f"{prefix}.quantity", "required", gettext("Cần nhập số lượng")))
         elif not 1 <= line.quantity <= MAX_QUANTITY:
             errors.append(
                 FieldError(
                     f"{prefix}.quantity",
                     "out_of_range",
-                    _t("Số lượng phải trong khoảng 1–%(max)s") % {"max": MAX_QUANTITY},
+                    gettext("Số lượng phải trong khoảng 1–%(max)s") % {"max": MAX_QUANTITY},
                 )
             )
         if line.days is not None and not 1 <= line.days <= MAX_DAYS:
@@ -163,13 +167,13 @@ def _prescription_errors(data: EncounterData) -> list[FieldError]:
                 FieldError(
                     f"{prefix}.days",
                     "out_of_range",
-                    _t("Số ngày dùng thuốc phải trong khoảng 1–%(max)s") % {"max": MAX_DAYS},
+                    gettext("Số ngày dùng thuốc phải trong khoảng 1–%(max)s") % {"max": MAX_DAYS},
                 )
             )
         for name, limit in (("drug_name", 200), ("strength", 60), ("dose_instructions", 300), ("unit", 20)):
             if len(getattr(line, name)) > limit:
                 errors.append(
-                    FieldError(f"{prefix}.{name}", "too_long", _t("Tối đa %(limit)s ký tự") % {"limit": limit})
+                    FieldError(f"{prefix}.{name}", "too_long", gettext("Tối đa %(limit)s ký tự") % {"limit": limit})
                 )
     return errors
 
@@ -186,7 +190,7 @@ def encounter_warnings(data: EncounterData, *, resident: Resident) -> list[Alert
                 Alert(
                     "info",
                     f"diagnoses.{index}.code",
-                    _t("Mã %(code)s còn mã chi tiết hơn (4 ký tự); nên chọn mã chi tiết")
+                    gettext("Mã %(code)s còn mã chi tiết hơn (4 ký tự); nên chọn mã chi tiết")
                     % {"code": normalise_code(entry.code)},
                 )
             )

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ytcs.accounts.scope import get_resident_for
@@ -58,10 +58,10 @@ def _submit(request: HttpRequest, resident: Resident, encounter: Encounter | Non
             raise ClinicalValidationError(parse_errors + encounter_errors(data, resident=resident))
         if encounter is None:
             encounter = services.encounter_record(actor=request.user, resident=resident, data=data, request=request)
-            messages.success(request, _t("Đã lưu lượt khám"))
+            messages.success(request, gettext("Đã lưu lượt khám"))
         else:
             encounter = services.encounter_update(actor=request.user, encounter=encounter, data=data, request=request)
-            messages.success(request, _t("Đã sửa lượt khám"))
+            messages.success(request, gettext("Đã sửa lượt khám"))
     except ClinicalValidationError as exc:
         context = _form_context(resident, form_state(raw, exc.errors), encounter=encounter)
         return render(request, "clinical/visit_form.html", context, status=422)
@@ -128,7 +128,7 @@ def visit_void(request: HttpRequest, pk: int) -> HttpResponse:
         for error in exc.errors:
             messages.error(request, error.message)
         return redirect("clinical:visit_detail", pk=pk)
-    messages.success(request, _t("Đã huỷ lượt khám"))
+    messages.success(request, gettext("Đã huỷ lượt khám"))
     return redirect("clinical:timeline", resident_pk=encounter.resident_id)
 
 
@@ -137,16 +137,18 @@ def visit_void(request: HttpRequest, pk: int) -> HttpResponse:
 def timeline(request: HttpRequest, resident_pk: int) -> HttpResponse:
     data = selectors.resident_timeline(actor=request.user, resident_id=resident_pk, request=request)
     bp_chart = line_chart_svg(
-        title=_t("Huyết áp theo thời gian"),
+        title=gettext("Huyết áp theo thời gian"),
         unit="mmHg",
         series=[
-            Series(_t("Tâm thu"), "systolic", [(d, s) for d, s, _ in data.bp_points]),
-            Series(_t("Tâm trương"), "diastolic", [(d, di) for d, _, di in data.bp_points]),
+            Series(gettext("Tâm thu"), "systolic", [(d, s) for d, s, _ in data.bp_points]),
+            Series(gettext("Tâm trương"), "diastolic", [(d, di) for d, _, di in data.bp_points]),
         ],
         references=[ReferenceLine(140, "140"), ReferenceLine(90, "90")],
     )
     weight_chart = line_chart_svg(
-        title=_t("Cân nặng theo thời gian"), unit="kg", series=[Series(_t("Cân nặng"), "weight", data.weight_points)]
+        title=gettext("Cân nặng theo thời gian"),
+        unit="kg",
+        series=[Series(gettext("Cân nặng"), "weight", data.weight_points)],
     )
     return render(
         request,
@@ -175,7 +177,7 @@ def condition_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             request=request,
         )
-        messages.success(request, _t("Đã thêm vào danh sách vấn đề sức khoẻ"))
+        messages.success(request, gettext("Đã thêm vào danh sách vấn đề sức khoẻ"))
     except ClinicalValidationError as exc:
         for error in exc.errors:
             messages.error(request, error.message)

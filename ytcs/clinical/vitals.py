@@ -10,7 +10,7 @@ from datetime import date
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ytcs.clinical.errors import FieldError
@@ -58,16 +58,18 @@ def bounds_errors(values: dict[str, float | None]) -> list[FieldError]:
                 FieldError(
                     spec.field,
                     "out_of_range",
-                    _t("%(label)s phải trong khoảng %(min)s–%(max)s %(unit)s")
+                    gettext("%(label)s phải trong khoảng %(min)s–%(max)s %(unit)s")
                     % {"label": spec.label, "min": _num(spec.minimum), "max": _num(spec.maximum), "unit": spec.unit},
                 )
             )
     systolic, diastolic = values.get("systolic"), values.get("diastolic")
     if (systolic is None) != (diastolic is None):
         missing = "diastolic" if diastolic is None else "systolic"
-        errors.append(FieldError(missing, "required", _t("Cần nhập cả huyết áp tâm thu và tâm trương")))
+        errors.append(FieldError(missing, "required", gettext("Cần nhập cả huyết áp tâm thu và tâm trương")))
     elif systolic is not None and diastolic is not None and diastolic >= systolic:
-        errors.append(FieldError("diastolic", "inconsistent", _t("Huyết áp tâm trương phải nhỏ hơn huyết áp tâm thu")))
+        errors.append(
+            FieldError("diastolic", "inconsistent", gettext("Huyết áp tâm trương phải nhỏ hơn huyết áp tâm thu"))
+        )
     bmi = bmi_of(values.get("weight_kg"), values.get("height_cm"))
     if (
         bmi is not None
@@ -78,7 +80,7 @@ def bounds_errors(values: dict[str, float | None]) -> list[FieldError]:
             FieldError(
                 "weight_kg",
                 "inconsistent",
-                _t("BMI tính ra %(bmi)s kg/m² là không hợp lý: kiểm tra lại cân nặng và chiều cao")
+                gettext("BMI tính ra %(bmi)s kg/m² là không hợp lý: kiểm tra lại cân nặng và chiều cao")
                 % {"bmi": _num(bmi)},
             )
         )
@@ -129,33 +131,33 @@ def vitals_alerts(values: dict[str, float | None], *, birth_date: date | None, o
     systolic, diastolic = values.get("systolic"), values.get("diastolic")
     grade = bp_grade(systolic, diastolic)
     if grade == 3:
-        alerts.append(Alert("danger", "systolic", _t("Tăng huyết áp độ 3 — cần xử trí/chuyển tuyến")))
+        alerts.append(Alert("danger", "systolic", gettext("Tăng huyết áp độ 3 — cần xử trí/chuyển tuyến")))
     elif grade == 2:
-        alerts.append(Alert("warning", "systolic", _t("Tăng huyết áp độ 2")))
+        alerts.append(Alert("warning", "systolic", gettext("Tăng huyết áp độ 2")))
     elif grade == 1:
-        alerts.append(Alert("info", "systolic", _t("Tăng huyết áp độ 1 (≥ 140/90 mmHg)")))
+        alerts.append(Alert("info", "systolic", gettext("Tăng huyết áp độ 1 (≥ 140/90 mmHg)")))
     elif systolic is not None and systolic < 90:
-        alerts.append(Alert("warning", "systolic", _t("Huyết áp thấp (tâm thu < 90 mmHg)")))
+        alerts.append(Alert("warning", "systolic", gettext("Huyết áp thấp (tâm thu < 90 mmHg)")))
     spo2 = values.get("spo2")
     if spo2 is not None and spo2 < 90:
-        alerts.append(Alert("danger", "spo2", _t("SpO2 < 90% — cần thở oxy/chuyển tuyến")))
+        alerts.append(Alert("danger", "spo2", gettext("SpO2 < 90% — cần thở oxy/chuyển tuyến")))
     elif spo2 is not None and spo2 < 94:
-        alerts.append(Alert("warning", "spo2", _t("SpO2 thấp (< 94%)")))
+        alerts.append(Alert("warning", "spo2", gettext("SpO2 thấp (< 94%)")))
     temperature = values.get("temperature")
     if temperature is not None and temperature >= 39.0:
-        alerts.append(Alert("warning", "temperature", _t("Sốt cao (≥ 39 °C)")))
+        alerts.append(Alert("warning", "temperature", gettext("Sốt cao (≥ 39 °C)")))
     elif temperature is not None and temperature >= 37.5:
-        alerts.append(Alert("info", "temperature", _t("Sốt (≥ 37,5 °C)")))
+        alerts.append(Alert("info", "temperature", gettext("Sốt (≥ 37,5 °C)")))
     elif temperature is not None and temperature < 35.0:
-        alerts.append(Alert("danger", "temperature", _t("Hạ thân nhiệt (< 35 °C)")))
+        alerts.append(Alert("danger", "temperature", gettext("Hạ thân nhiệt (< 35 °C)")))
     glucose = values.get("glucose_mmol")
     if glucose is not None:
         if glucose < 3.9:
-            alerts.append(Alert("danger", "glucose_mmol", _t("Hạ đường huyết (< 3,9 mmol/L)")))
+            alerts.append(Alert("danger", "glucose_mmol", gettext("Hạ đường huyết (< 3,9 mmol/L)")))
         elif values.get("glucose_fasting") and glucose >= 7.0:
-            alerts.append(Alert("warning", "glucose_mmol", _t("Đường huyết lúc đói ≥ 7,0 mmol/L")))
+            alerts.append(Alert("warning", "glucose_mmol", gettext("Đường huyết lúc đói ≥ 7,0 mmol/L")))
         elif glucose >= 11.1:
-            alerts.append(Alert("warning", "glucose_mmol", _t("Đường huyết ≥ 11,1 mmol/L")))
+            alerts.append(Alert("warning", "glucose_mmol", gettext("Đường huyết ≥ 11,1 mmol/L")))
     months = _age_in_months(birth_date, on)
     rate = values.get("respiratory_rate")
     if rate is not None and months is not None and months < 60:
@@ -163,19 +165,21 @@ def vitals_alerts(values: dict[str, float | None], *, birth_date: date | None, o
         if rate >= limit:
             alerts.append(
                 Alert(
-                    "warning", "respiratory_rate", _t("Thở nhanh theo IMCI (≥ %(limit)s lần/phút)") % {"limit": limit}
+                    "warning",
+                    "respiratory_rate",
+                    gettext("Thở nhanh theo IMCI (≥ %(limit)s lần/phút)") % {"limit": limit},
                 )
             )
     adult = months is None or months >= 18 * 12
     pulse = values.get("pulse")
     if adult and pulse is not None and (pulse > 120 or pulse < 50):
-        alerts.append(Alert("warning", "pulse", _t("Mạch bất thường (< 50 hoặc > 120 lần/phút)")))
+        alerts.append(Alert("warning", "pulse", gettext("Mạch bất thường (< 50 hoặc > 120 lần/phút)")))
     bmi = bmi_of(values.get("weight_kg"), values.get("height_cm"))
     if adult and bmi is not None:
         if bmi >= 25:
-            alerts.append(Alert("info", "weight_kg", _t("Béo phì (BMI ≥ 25, ngưỡng cho người châu Á)")))
+            alerts.append(Alert("info", "weight_kg", gettext("Béo phì (BMI ≥ 25, ngưỡng cho người châu Á)")))
         elif bmi >= 23:
-            alerts.append(Alert("info", "weight_kg", _t("Thừa cân (BMI ≥ 23, ngưỡng cho người châu Á)")))
+            alerts.append(Alert("info", "weight_kg", gettext("Thừa cân (BMI ≥ 23, ngưỡng cho người châu Á)")))
         elif bmi < 18.5:
-            alerts.append(Alert("info", "weight_kg", _t("Thiếu cân (BMI < 18,5)")))
+            alerts.append(Alert("info", "weight_kg", gettext("Thiếu cân (BMI < 18,5)")))
     return alerts

@@ -36,7 +36,12 @@ def visit_body():
         "height_cm": 160,
         "diagnoses": [{"code": "I10", "is_primary": True}],
         "prescriptions": [
-            {"drug_name": "Amlodipin", "strength": "5 mg", "dose_instructions": "Uống 1 viên buổi sáng",
-             "quantity": 30, "days": 30}
+            {
+                "drug_name": "Amlodipin",
+                "strength": "5 mg",
+                "dose_instructions": "Uống 1 viên buổi sáng",
+                "quantity": 30,
+                "days": 30,
+            }
         ],
     }

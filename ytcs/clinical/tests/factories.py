@@ -46,8 +46,10 @@ class UserFactory(DjangoModelFactory):
     role = Role.STATION_STAFF
     org_unit = None
     password = factory.PostGeneration(
-        lambda user, create, value: (user.set_password(value) if value else user.set_unusable_password())
-        or (user.save(update_fields=["password"]) if create else None)
+        lambda user, create, value: (
+            (user.set_password(value) if value else user.set_unusable_password())
+            or (user.save(update_fields=["password"]) if create else None)
+        )
     )
 
 
@@ -104,7 +106,11 @@ def build_place() -> Place:
     b = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=province, name="Xã Bình Minh")
     b1 = OrgUnitFactory(level=OrgUnit.Level.VILLAGE, parent=b, name="Thôn Hai")
     return Place(
-        province=province, commune_a=a, village_a1=a1, commune_b=b, village_b1=b1,
+        province=province,
+        commune_a=a,
+        village_a1=a1,
+        commune_b=b,
+        village_b1=b1,
         nurse_a=UserFactory(org_unit=a, role=Role.STATION_STAFF),
         nurse_b=UserFactory(org_unit=b, role=Role.STATION_STAFF),
         provincial=UserFactory(org_unit=province, role=Role.PROVINCIAL, may_open_records=True),

@@ -20,10 +20,14 @@ def test_post_records_a_visit_and_returns_it_with_alerts(client, place, patient,
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["systolic"] == 182 and body["bmi"] == 24.4
-    assert body["diagnoses"] == [{"code": "I10", "title": "Tăng huyết áp vô căn (nguyên phát)", "is_primary": True,
-                                  "note": ""}]
-    assert body["alerts"][0] == {"level": "danger", "field": "systolic",
-                                 "message": "Tăng huyết áp độ 3 — cần xử trí/chuyển tuyến"}
+    assert body["diagnoses"] == [
+        {"code": "I10", "title": "Tăng huyết áp vô căn (nguyên phát)", "is_primary": True, "note": ""}
+    ]
+    assert body["alerts"][0] == {
+        "level": "danger",
+        "field": "systolic",
+        "message": "Tăng huyết áp độ 3 — cần xử trí/chuyển tuyến",
+    }
 
 
 def test_out_of_range_value_gives_structured_422_in_vietnamese(client, place, patient, visit_body):
@@ -31,8 +35,11 @@ def test_out_of_range_value_gives_structured_422_in_vietnamese(client, place, pa
     visit_body["systolic"] = 400
     response = _post(client, patient, visit_body)
     assert response.status_code == 422
-    assert response.json() == {"errors": [{"field": "systolic", "code": "out_of_range",
-                                           "message": "Huyết áp tâm thu phải trong khoảng 60–300 mmHg"}]}
+    assert response.json() == {
+        "errors": [
+            {"field": "systolic", "code": "out_of_range", "message": "Huyết áp tâm thu phải trong khoảng 60–300 mmHg"}
+        ]
+    }
     assert not Encounter.objects.exists()
 
 
@@ -49,7 +56,10 @@ def test_wrong_types_and_domain_errors_share_one_shape(client, place, patient, v
     response = _post(client, patient, visit_body)
     assert response.status_code == 422
     assert {(e["field"], e["code"]) for e in response.json()["errors"]} == {
-        ("pulse", "invalid"), ("diagnoses", "required"), ("payer", "invalid_choice")}
+        ("pulse", "invalid"),
+        ("diagnoses", "required"),
+        ("payer", "invalid_choice"),
+    }
 
 
 def test_malformed_json_is_a_structured_422(client, place, patient):
@@ -91,11 +101,13 @@ def test_put_corrects_and_void_removes_from_the_list(client, place, patient, vis
     encounter_id = _post(client, patient, visit_body).json()["id"]
     visit_body["systolic"] = 138
     visit_body["diastolic"] = 88
-    response = client.put(f"/api/clinical/encounters/{encounter_id}", data=json.dumps(visit_body),
-                          content_type="application/json")
+    response = client.put(
+        f"/api/clinical/encounters/{encounter_id}", data=json.dumps(visit_body), content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["systolic"] == 138
-    response = client.post(f"/api/clinical/encounters/{encounter_id}/void", data={"reason": "Nhập nhầm"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/clinical/encounters/{encounter_id}/void", data={"reason": "Nhập nhầm"}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert client.get(URL.format(patient.pk)).json() == []
     client.force_login(place.nurse_b)
@@ -114,8 +126,9 @@ def test_conditions_endpoints(client, place, patient):
     assert [c["status"] for c in client.get(url).json()] == ["resolved"]
 
 
-@pytest.mark.parametrize(("query", "first"), [("tăng huyết áp", "I10"), ("tang huyet ap", "I10"), ("I10", "I10"),
-                                              ("hypertension", "I10")])
+@pytest.mark.parametrize(
+    ("query", "first"), [("tăng huyết áp", "I10"), ("tang huyet ap", "I10"), ("I10", "I10"), ("hypertension", "I10")]
+)
 def test_icd10_search_endpoint(client, place, query, first):
     client.force_login(place.nurse_a)
     response = client.get("/api/clinical/icd10", {"q": query, "limit": 5})

@@ -3,8 +3,9 @@ import pytest
 from ytcs.clinical.icd10 import icd10_get, icd10_is_chronic, icd10_search, normalise_code
 
 
-@pytest.mark.parametrize("query", ["tăng huyết áp", "tang huyet ap", "TĂNG HUYẾT ÁP", "I10", "i10", "hypertension",
-                                   "huyết áp cao"])
+@pytest.mark.parametrize(
+    "query", ["tăng huyết áp", "tang huyet ap", "TĂNG HUYẾT ÁP", "I10", "i10", "hypertension", "huyết áp cao"]
+)
 def test_hypertension_queries_find_i10_first(query):
     assert icd10_search(query)[0].code == "I10"
 

@@ -70,14 +70,21 @@ def test_provincial_user_who_may_open_records_still_cannot_capture(place, patien
 
 
 def test_validation_collects_every_error_and_writes_nothing(place, patient, visit_body):
-    visit_body.update(systolic=400, pulse=10, diagnoses=[{"code": "XYZ"}, {"code": "O80.0"}],
-                      occurred_at=(timezone.localtime() + timedelta(days=2)).isoformat())
+    visit_body.update(
+        systolic=400,
+        pulse=10,
+        diagnoses=[{"code": "XYZ"}, {"code": "O80.0"}],
+        occurred_at=(timezone.localtime() + timedelta(days=2)).isoformat(),
+    )
     visit_body["prescriptions"][0]["quantity"] = 0
     with pytest.raises(ClinicalValidationError) as caught:
         encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
     assert {(e.field, e.code) for e in caught.value.errors} == {
-        ("occurred_at", "in_future"), ("systolic", "out_of_range"), ("pulse", "out_of_range"),
-        ("diagnoses.0.code", "unknown_code"), ("diagnoses.1.code", "sex_mismatch"),
+        ("occurred_at", "in_future"),
+        ("systolic", "out_of_range"),
+        ("pulse", "out_of_range"),
+        ("diagnoses.0.code", "unknown_code"),
+        ("diagnoses.1.code", "sex_mismatch"),
         ("prescriptions.0.quantity", "out_of_range"),
     }
     assert not Encounter.objects.exists()
@@ -110,8 +117,12 @@ def test_update_replaces_lines_and_audits_only_the_diff(place, patient, visit_bo
     assert list(encounter.diagnoses.values_list("icd10_code", flat=True)) == ["I10", "R51"]
     assert not encounter.prescription_lines.exists()
     event = AuditEvent.objects.get(action="update", resource_type="encounter")
-    assert event.changes == {"systolic": [150, 135], "diastolic": [95, 85], "diagnoses": [["I10"], ["I10", "R51"]],
-                             "prescription_lines": [1, 0]}
+    assert event.changes == {
+        "systolic": [150, 135],
+        "diastolic": [95, 85],
+        "diagnoses": [["I10"], ["I10", "R51"]],
+        "prescription_lines": [1, 0],
+    }
 
 
 def test_void_hides_nothing_from_the_database_and_removes_the_condition_it_opened(place, patient, visit_body):
@@ -136,8 +147,9 @@ def test_void_keeps_a_condition_still_supported_by_another_visit(place, patient,
 
 
 def test_manual_condition_and_resolution(place, patient):
-    condition = condition_add(actor=place.nurse_a, resident=patient, icd10_code="j45.9",
-                              onset_date=timezone.localdate() - timedelta(days=400))
+    condition = condition_add(
+        actor=place.nurse_a, resident=patient, icd10_code="j45.9", onset_date=timezone.localdate() - timedelta(days=400)
+    )
     assert condition.icd10_code == "J45.9" and condition.source == "manual"
     with pytest.raises(ClinicalValidationError):
         condition_add(actor=place.nurse_a, resident=patient, icd10_code="J45.0")

@@ -10,10 +10,22 @@ from ytcs.clinical.tests.factories import EncounterFactory, ResidentFactory
 def _form(**overrides):
     data = {
         "occurred_at": (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "payer": "bhyt", "outcome": "treated", "reason": "Đau đầu", "systolic": "158", "diastolic": "96",
-        "weight_kg": "61,5", "height_cm": "158", "dx-code": ["I10", "R51"], "dx-primary": "I10", "dx-note": ["", ""],
-        "rx-drug_name": ["Amlodipin", ""], "rx-strength": ["5 mg", ""], "rx-dose_instructions": ["1 viên/ngày", ""],
-        "rx-quantity": ["30", ""], "rx-unit": ["viên", "viên"], "rx-days": ["30", ""],
+        "payer": "bhyt",
+        "outcome": "treated",
+        "reason": "Đau đầu",
+        "systolic": "158",
+        "diastolic": "96",
+        "weight_kg": "61,5",
+        "height_cm": "158",
+        "dx-code": ["I10", "R51"],
+        "dx-primary": "I10",
+        "dx-note": ["", ""],
+        "rx-drug_name": ["Amlodipin", ""],
+        "rx-strength": ["5 mg", ""],
+        "rx-dose_instructions": ["1 viên/ngày", ""],
+        "rx-quantity": ["30", ""],
+        "rx-unit": ["viên", "viên"],
+        "rx-days": ["30", ""],
     }
     data.update(overrides)
     return data
@@ -43,8 +55,10 @@ def test_valid_form_saves_and_redirects_to_the_visit(client, place, patient):
 
 def test_invalid_form_shows_each_error_beside_its_field_and_keeps_input(client, place, patient):
     client.force_login(place.nurse_a)
-    response = client.post(f"/clinical/residents/{patient.pk}/visits/new/",
-                           _form(systolic="400", temperature="abc", **{"rx-quantity": ["0", ""]}))
+    response = client.post(
+        f"/clinical/residents/{patient.pk}/visits/new/",
+        _form(systolic="400", temperature="abc", **{"rx-quantity": ["0", ""]}),
+    )
     assert response.status_code == 422
     html = response.content.decode()
     systolic = html.index('name="systolic"')
@@ -82,9 +96,14 @@ def test_icd_picker_partial_and_diagnosis_row(client, place):
 def test_timeline_shows_visits_conditions_and_charts_and_is_audited(client, place, patient):
     client.force_login(place.nurse_a)
     for days, systolic in ((90, 162), (60, 150), (30, 138)):
-        client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form(
-            occurred_at=(timezone.localtime() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M"),
-            systolic=str(systolic), diastolic="92"))
+        client.post(
+            f"/clinical/residents/{patient.pk}/visits/new/",
+            _form(
+                occurred_at=(timezone.localtime() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M"),
+                systolic=str(systolic),
+                diastolic="92",
+            ),
+        )
     response = client.get(f"/clinical/residents/{patient.pk}/timeline/")
     html = response.content.decode()
     assert response.status_code == 200

@@ -44,20 +44,32 @@ def test_bmi_is_weight_over_height_squared_and_implausible_bmi_is_refused():
     assert [(e.field, e.code) for e in errors] == [("weight_kg", "inconsistent")]
 
 
-@pytest.mark.parametrize(("systolic", "diastolic", "grade"), [
-    (118, 78, 0), (139, 89, 0), (140, 80, 1), (120, 90, 1), (165, 85, 2), (150, 105, 2), (180, 100, 3), (130, 110, 3),
-])
+@pytest.mark.parametrize(
+    ("systolic", "diastolic", "grade"),
+    [
+        (118, 78, 0),
+        (139, 89, 0),
+        (140, 80, 1),
+        (120, 90, 1),
+        (165, 85, 2),
+        (150, 105, 2),
+        (180, 100, 3),
+        (130, 110, 3),
+    ],
+)
 def test_bp_grades_follow_qd_3192(systolic, diastolic, grade):
     assert bp_grade(systolic, diastolic) == grade
 
 
 def test_alerts_flag_grade_3_hypertension_low_spo2_and_fast_breathing_in_infants():
-    adult = vitals_alerts(_values(systolic=185, diastolic=100, spo2=88), birth_date=date(1950, 1, 1),
-                          on=date(2026, 1, 1))
+    adult = vitals_alerts(
+        _values(systolic=185, diastolic=100, spo2=88), birth_date=date(1950, 1, 1), on=date(2026, 1, 1)
+    )
     assert ("danger", "Tăng huyết áp độ 3 — cần xử trí/chuyển tuyến") in [(a.level, a.message) for a in adult]
     assert any(a.field == "spo2" and a.level == "danger" for a in adult)
     infant = vitals_alerts(_values(respiratory_rate=52), birth_date=date(2025, 9, 1), on=date(2026, 1, 1))
     assert [a.field for a in infant] == ["respiratory_rate"]
-    calm = vitals_alerts(_values(systolic=118, diastolic=76, temperature=36.8), birth_date=date(1990, 1, 1),
-                         on=date(2026, 1, 1))
+    calm = vitals_alerts(
+        _values(systolic=118, diastolic=76, temperature=36.8), birth_date=date(1990, 1, 1), on=date(2026, 1, 1)
+    )
     assert calm == []
