@@ -48,7 +48,7 @@ def _in_ranges(code: str, ranges: tuple[tuple[str, str], ...]) -> bool:
     return any(low <= code[: len(low)] <= high for low, high in ranges)
 
 
-def _sex_mismatch(code: str, sex: str) -> bool:
+def sex_mismatch(code: str, sex: str) -> bool:
     if sex == Sex.MALE:
         return _in_ranges(code, _FEMALE_ONLY)
     if sex == Sex.FEMALE:
@@ -126,7 +126,7 @@ def _diagnosis_errors(data: EncounterData, *, resident: Resident) -> list[FieldE
         if entry.code in seen:
             errors.append(FieldError(name, "duplicate", gettext("Mã %(code)s đã được nhập") % {"code": entry.code}))
         seen.add(entry.code)
-        if _sex_mismatch(entry.code, resident.sex):
+        if sex_mismatch(entry.code, resident.sex):
             errors.append(
                 FieldError(
                     name,

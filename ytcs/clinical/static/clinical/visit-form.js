@@ -6,6 +6,8 @@
   if (!window.htmx && self && self.dataset.htmxSrc) {
     var loader = document.createElement("script");
     loader.src = self.dataset.htmxSrc;
+    // Loaded after DOMContentLoaded, htmx may never run its own start-up: process the page now.
+    loader.onload = function () { window.htmx.process(document.body); };
     document.head.appendChild(loader);
   }
   document.addEventListener("click", function (event) {
