@@ -31,8 +31,9 @@ COMMUNES, VILLAGES, PER_COMMUNE = 100, 5, 2000
 
 
 def unit(level: int, code: str, parent: OrgUnit | None) -> OrgUnit:
-    u = OrgUnit.objects.create(level=level, code=code, name=code, name_folded=code.lower(), parent=parent,
-                               valid_from=date(2025, 7, 1), path="")
+    u = OrgUnit.objects.create(
+        level=level, code=code, name=code, name_folded=code.lower(), parent=parent, valid_from=date(2025, 7, 1), path=""
+    )
     u.path = (parent.path if parent else "/") + f"{u.pk}/"
     OrgUnit.objects.filter(pk=u.pk).update(path=u.path)
     return u
@@ -45,9 +46,20 @@ def populate() -> None:
         commune = unit(3, f"BENCH-C{c:03d}", province)
         villages = [unit(4, f"BENCH-C{c:03d}-V{v}", commune) for v in range(VILLAGES)]
         Resident.objects.bulk_create(
-            [Resident(commune=commune, village=villages[i % VILLAGES], family_name="Nguyễn", given_name=f"A{i}",
-                      full_name=f"Nguyễn Văn A{i}", name_folded=f"nguyen van a{i}", sex="M",
-                      birth_date=date(1980, 1, 1), birth_year=1980) for i in range(PER_COMMUNE)],
+            [
+                Resident(
+                    commune=commune,
+                    village=villages[i % VILLAGES],
+                    family_name="Nguyễn",
+                    given_name=f"A{i}",
+                    full_name=f"Nguyễn Văn A{i}",
+                    name_folded=f"nguyen van a{i}",
+                    sex="M",
+                    birth_date=date(1980, 1, 1),
+                    birth_year=1980,
+                )
+                for i in range(PER_COMMUNE)
+            ],
             batch_size=2000,
         )
 
@@ -81,16 +93,17 @@ def main() -> None:
     own = Resident.objects.filter(village=village).values_list("pk", flat=True)[:200]
     print(f"database: {django.db.connection.vendor}; residents: {Resident.objects.count():,}")
     for label, (role, org_unit, opens) in users.items():
-        user, _ = User.objects.update_or_create(username=f"bench_{role}",
-                                                defaults={"role": role, "org_unit": org_unit,
-                                                          "may_open_records": opens})
+        user, _ = User.objects.update_or_create(
+            username=f"bench_{role}", defaults={"role": role, "org_unit": org_unit, "may_open_records": opens}
+        )
         pks = iter(list(own) * 10)
 
         def open_one(user=user, pks=pks):
             fresh = User.objects.get(pk=user.pk)  # a new request: scope computed afresh
             resident = get_resident_for(fresh, next(pks))
-            audit_record(actor=fresh, action="view", resource_type="resident", resource_id=resident.pk,
-                         subject_ids=[resident.pk])
+            audit_record(
+                actor=fresh, action="view", resource_type="resident", resource_id=resident.pk, subject_ids=[resident.pk]
+            )
 
         def list_page(user=user):
             fresh = User.objects.get(pk=user.pk)

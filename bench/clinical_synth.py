@@ -26,8 +26,14 @@ from ytcs.people.models import Resident  # noqa: E402
 
 
 def unit(level: int, name: str, parent: OrgUnit | None) -> OrgUnit:
-    u = OrgUnit.objects.create(code=f"B{OrgUnit.objects.count()}", name=name, level=level, parent=parent,
-                               valid_from=date(2025, 7, 1), name_folded=fold(name))
+    u = OrgUnit.objects.create(
+        code=f"B{OrgUnit.objects.count()}",
+        name=name,
+        level=level,
+        parent=parent,
+        valid_from=date(2025, 7, 1),
+        name_folded=fold(name),
+    )
     u.path = (parent.path if parent else "/") + f"{u.pk}/"
     u.save(update_fields=["path"])
     return u
@@ -43,19 +49,31 @@ def main() -> None:
     province = unit(1, "Tỉnh Bench", country)
     communes = [unit(3, f"Xã {i}", province) for i in range(20)]
     rng = random.Random(1)
-    Resident.objects.bulk_create([
-        Resident(commune=communes[i % 20], family_name="Nguyễn", given_name=f"B{i}", full_name=f"Nguyễn B{i}",
-                 name_folded=f"nguyen b{i}", sex="MF"[i % 2],
-                 birth_date=date(rng.randrange(1930, 2026), rng.randrange(1, 13), rng.randrange(1, 28)),
-                 birth_year=1990, bhyt_card_number="GD4010123456789" if i % 10 else "")
-        for i in range(args.residents)
-    ], batch_size=2000)
+    Resident.objects.bulk_create(
+        [
+            Resident(
+                commune=communes[i % 20],
+                family_name="Nguyễn",
+                given_name=f"B{i}",
+                full_name=f"Nguyễn B{i}",
+                name_folded=f"nguyen b{i}",
+                sex="MF"[i % 2],
+                birth_date=date(rng.randrange(1930, 2026), rng.randrange(1, 13), rng.randrange(1, 28)),
+                birth_year=1990,
+                bhyt_card_number="GD4010123456789" if i % 10 else "",
+            )
+            for i in range(args.residents)
+        ],
+        batch_size=2000,
+    )
     started, cpu = time.perf_counter(), time.process_time()
     created = encounters_synthesise(residents=Resident.objects.all(), seed=1, years=args.years)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(f"{args.residents} residents × {args.years} y: {created} visits, {Diagnosis.objects.count()} diagnoses, "
-          f"{PrescriptionLine.objects.count()} prescription lines in {elapsed:.1f} s wall, {cpu:.1f} s CPU "
-          f"({Encounter.objects.count() / elapsed:,.0f} visits/s)")
+    print(
+        f"{args.residents} residents × {args.years} y: {created} visits, {Diagnosis.objects.count()} diagnoses, "
+        f"{PrescriptionLine.objects.count()} prescription lines in {elapsed:.1f} s wall, {cpu:.1f} s CPU "
+        f"({Encounter.objects.count() / elapsed:,.0f} visits/s)"
+    )
 
 
 if __name__ == "__main__":

@@ -54,20 +54,24 @@ first = timed("first load (all 34 + 63 provinces)", orgunits_load)
 print(f"  units {first.units}; successions {first.successions}; rollups {first.rollups}")
 second = timed("second load (idempotent, nothing to write)", orgunits_load)
 print(f"  changed: {second.changed}")
-print(f"  rows: {OrgUnit.objects.count()} units, {OrgUnitSuccession.objects.count()} successions, "
-      f"{OrgUnitRollup.objects.count()} rollups")
+print(
+    f"  rows: {OrgUnit.objects.count()} units, {OrgUnitSuccession.objects.count()} successions, "
+    f"{OrgUnitRollup.objects.count()} rollups"
+)
 hcm = province_lookup("Hồ Chí Minh")
-timed("units_under(new HCMC, as_of=2024-06-30) (count)",
-      lambda: units_under(hcm, as_of=date(2024, 6, 30)).count())
-timed("units_under(new HCMC, as_of=2026-01-01) (count)",
-      lambda: units_under(hcm, as_of=date(2026, 1, 1)).count())
+timed("units_under(new HCMC, as_of=2024-06-30) (count)", lambda: units_under(hcm, as_of=date(2024, 6, 30)).count())
+timed("units_under(new HCMC, as_of=2026-01-01) (count)", lambda: units_under(hcm, as_of=date(2026, 1, 1)).count())
 olds = list(OrgUnit.objects.filter(level=OrgUnit.Level.COMMUNE, valid_to__isnull=False).values_list("pk", flat=True))
-HealthFacility.objects.bulk_create([
-    HealthFacility(code=f"B{i}", name="bench", kind="other", org_unit_id=pk, beds=1, valid_from=date(2024, 1, 1))
-    for i, pk in enumerate(olds)
-])
-totals = timed(f"rollup_totals of {len(olds)} facts on old communes → provinces",
-               lambda: rollup_totals(HealthFacility.objects.all(), unit_field="org_unit", level=1, value="beds"))
+HealthFacility.objects.bulk_create(
+    [
+        HealthFacility(code=f"B{i}", name="bench", kind="other", org_unit_id=pk, beds=1, valid_from=date(2024, 1, 1))
+        for i, pk in enumerate(olds)
+    ]
+)
+totals = timed(
+    f"rollup_totals of {len(olds)} facts on old communes → provinces",
+    lambda: rollup_totals(HealthFacility.objects.all(), unit_field="org_unit", level=1, value="beds"),
+)
 print(f"  sum over 34 provinces: {sum(totals.by_unit.values()):.3f} (facts: {len(olds)})")
 if PG:
     connection.close()

@@ -1,47 +1,25 @@
 """Journey: a station nurse records a hypertension visit found by typing Vietnamese, and sees it on the timeline."""
 
-import os
-
 import pytest
 
 from ytcs.clinical.tests.factories import ResidentFactory, build_place
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-
-
-@pytest.fixture
-def clinical_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
-
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_record_a_hypertension_visit_and_see_it_on_the_timeline(live_server, clinical_page, settings):
+def test_record_a_hypertension_visit_and_see_it_on_the_timeline(live_server, phone, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     place = build_place()
     place.nurse_a.set_password("mat-khau-thu-nghiem")
     place.nurse_a.save()
     patient = ResidentFactory(village=place.village_a1, full_name="Lê Thị Hoa", sex="F")
-    page = clinical_page
+    page = phone
 
     page.goto(f"{live_server.url}/login/")
-    page.fill('input[name="username"]', place.nurse_a.username)
-    page.fill('input[name="password"]', "mat-khau-thu-nghiem")
-    page.locator('form [type="submit"]').last.click()
-    page.wait_for_load_state()
+    page.get_by_label("Tên đăng nhập").fill(place.nurse_a.username)
+    page.get_by_label("Mật khẩu").fill("mat-khau-thu-nghiem")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
 
     page.goto(f"{live_server.url}/clinical/residents/{patient.pk}/visits/new/")
     page.locator("#icd-query").press_sequentially("tăng huyết áp", delay=20)

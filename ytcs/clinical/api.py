@@ -207,7 +207,7 @@ def icd10(request: HttpRequest, q: str = "", limit: int = Query(20, ge=1, le=100
     summary="Record a visit",
 )
 def encounter_create(request: HttpRequest, resident_id: int) -> JsonResponse:
-    resident = get_resident_for(request.user, resident_id)
+    resident = get_resident_for(request.user, resident_id, request=request)
     services.ensure_capture(request.user, resident)
     try:
         encounter = services.encounter_record(
@@ -276,7 +276,7 @@ def condition_index(request: HttpRequest, resident_id: int) -> list[dict]:
     summary="Add a problem-list entry",
 )
 def condition_create(request: HttpRequest, resident_id: int, payload: ConditionIn) -> tuple[int, dict]:
-    resident = get_resident_for(request.user, resident_id)
+    resident = get_resident_for(request.user, resident_id, request=request)
     try:
         condition = services.condition_add(
             actor=request.user,

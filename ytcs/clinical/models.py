@@ -37,7 +37,17 @@ class Encounter(models.Model):
         verbose_name=_("xã/phường nơi khám"),
         help_text=_("Commune of the facility where the visit took place (aggregation anchor)"),
     )
-    facility_name = models.CharField(_("cơ sở khám"), max_length=200, blank=True)
+    facility = models.ForeignKey(
+        "orgunits.HealthFacility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="encounters",
+        verbose_name=_("cơ sở khám"),
+    )
+    facility_name = models.CharField(
+        _("tên cơ sở khám"), max_length=200, blank=True, help_text=_("Name as recorded (kept if the facility changes)")
+    )
     occurred_at = models.DateTimeField(_("thời điểm khám"), db_index=True)
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

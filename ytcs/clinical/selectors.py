@@ -48,12 +48,12 @@ def encounter_alerts(encounter: Encounter) -> list[Alert]:
 
 def may_capture(actor: User, resident: Resident) -> bool:
     """Whether the UI should offer "record a visit" for ``resident``."""
-    return capture_scope(actor).covers(resident.commune)
+    return capture_scope(actor).covers_place(resident.commune, resident.village)
 
 
 def encounter_list(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> list[Encounter]:
     """The resident's visits, newest first (voided ones left out). 404 outside the actor's search scope."""
-    resident = get_resident_for(actor, resident_id)
+    resident = get_resident_for(actor, resident_id, request=request)
     visits = list(_visits().filter(resident=resident))
     for visit in visits:
         visit.resident = resident
@@ -74,7 +74,7 @@ def encounter_get(*, actor: User, encounter_id: int, request: HttpRequest | None
         encounter = Encounter.objects.prefetch_related("diagnoses", "prescription_lines").get(pk=encounter_id)
     except (Encounter.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    encounter.resident = get_resident_for(actor, encounter.resident_id)
+    encounter.resident = get_resident_for(actor, encounter.resident_id, request=request)
     audit_record(
         actor=actor,
         action="view",
@@ -97,7 +97,7 @@ def encounter_for_write(*, actor: User, encounter_id: int) -> Encounter:
 
 
 def condition_list(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> list[Condition]:
-    resident = get_resident_for(actor, resident_id)
+    resident = get_resident_for(actor, resident_id, request=request)
     conditions = list(Condition.objects.filter(resident=resident).order_by("status", "-onset_date", "pk"))
     audit_record(
         actor=actor,
@@ -151,7 +151,7 @@ class Timeline:
 def resident_timeline(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> Timeline:
     """Everything clinical about one person in time order: visits, diagnoses, problem list, BP and weight
     series. Immunisations and programme enrolments join here as those apps arrive."""
-    resident = get_resident_for(actor, resident_id)
+    resident = get_resident_for(actor, resident_id, request=request)
     encounters = list(_visits().filter(resident=resident))
     for encounter in encounters:
         encounter.resident = resident

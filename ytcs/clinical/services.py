@@ -9,12 +9,12 @@ from datetime import UTC, date
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import capture_scope
+from ytcs.accounts.scope import require_capture
 from ytcs.audit.services import audit_record
 from ytcs.clinical.errors import ClinicalValidationError, FieldError
 from ytcs.clinical.icd10 import icd10_get, icd10_is_chronic
@@ -29,7 +29,7 @@ from ytcs.clinical.models import (
 )
 from ytcs.clinical.validation import encounter_errors
 from ytcs.clinical.vitals import bmi_of
-from ytcs.orgunits.models import OrgUnit
+from ytcs.orgunits.models import FacilityKind, HealthFacility, OrgUnit
 from ytcs.people.models import Resident
 
 _AUDITED_FIELDS = (
@@ -56,9 +56,8 @@ _REDACTED = "[text]"
 
 
 def ensure_capture(actor: User, resident: Resident) -> None:
-    """404 unless ``actor`` may enter data for ``resident``'s commune."""
-    if not capture_scope(actor).covers(resident.commune):
-        raise Http404
+    """404 unless ``actor`` may enter data for ``resident`` (their commune, or village for a village worker)."""
+    require_capture(actor, resident.commune, village=resident.village)
 
 
 def _visit_commune(actor: User, resident: Resident) -> OrgUnit:
@@ -70,6 +69,15 @@ def _visit_commune(actor: User, resident: Resident) -> OrgUnit:
         if unit.level == OrgUnit.Level.VILLAGE and unit.parent is not None:
             return unit.parent
     return resident.commune
+
+
+def _station_of(commune: OrgUnit) -> HealthFacility | None:
+    """The commune's current health station, where a visit recorded by its staff takes place."""
+    return (
+        HealthFacility.objects.filter(org_unit=commune, kind=FacilityKind.COMMUNE_STATION, valid_to=None)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _snapshot(encounter: Encounter) -> dict[str, Any]:
@@ -182,9 +190,13 @@ def encounter_record(
     ensure_capture(actor, resident)
     _validate(data, resident)
     with transaction.atomic():
+        commune = _visit_commune(actor, resident)
+        facility = _station_of(commune)
         encounter = Encounter(
-            resident=resident, commune=_visit_commune(actor, resident), recorded_by=actor, practitioner=actor
+            resident=resident, commune=commune, facility=facility, recorded_by=actor, practitioner=actor
         )
+        if not data.facility_name and facility is not None:
+            data.facility_name = facility.name
         if not data.practitioner_name:
             data.practitioner_name = actor.get_full_name() or actor.username
         _apply(encounter, data)
@@ -224,6 +236,7 @@ def encounter_update(
         _validate(data, resident)
         before = _snapshot(encounter)
         data.practitioner_name = data.practitioner_name or encounter.practitioner_name
+        data.facility_name = data.facility_name or encounter.facility_name
         old_codes = list(encounter.diagnoses.values_list("icd10_code", flat=True))
         old_lines = encounter.prescription_lines.count()
         _apply(encounter, data)

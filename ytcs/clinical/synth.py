@@ -24,7 +24,7 @@ from ytcs.clinical.models import Condition, ConditionSource, Diagnosis, Encounte
 from ytcs.clinical.validation import sex_mismatch
 from ytcs.clinical.vitals import bmi_of
 from ytcs.core.text import fold
-from ytcs.orgunits.models import OrgUnit
+from ytcs.orgunits.models import FacilityKind, HealthFacility, OrgUnit
 from ytcs.people.models import Resident
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -178,8 +178,8 @@ def _payer(person: _Person, day: date) -> str:
 
 
 class _Generator:
-    def __init__(self, *, seed: int, start: date, end: date, facility_names: dict[int, str]) -> None:
-        self.seed, self.start, self.end, self.facility_names = seed, start, end, facility_names
+    def __init__(self, *, seed: int, start: date, end: date, facilities: dict[int, tuple[int | None, str]]) -> None:
+        self.seed, self.start, self.end, self.facilities = seed, start, end, facilities
         self.encounters: list[dict] = []
         self.diagnoses: list[tuple[int, int, str, bool]] = []  # (index into encounters, position, code, primary)
         self.lines: list[tuple[int, int, tuple]] = []  # (index into encounters, position, line)
@@ -287,7 +287,8 @@ class _Generator:
         row.update(
             resident_id=p.pk,
             commune_id=p.commune_id,
-            facility_name=self.facility_names.get(p.commune_id, ""),
+            facility_id=self.facilities.get(p.commune_id, (None, ""))[0],
+            facility_name=self.facilities.get(p.commune_id, (None, ""))[1],
             occurred_at=_moment(rng, day),
             reason=reason,
             payer=_payer(p, day),
@@ -388,9 +389,18 @@ def encounters_synthesise(*, residents: QuerySet, seed: int, years: int = 3, end
     end = end or timezone.localdate()
     start = end - timedelta(days=round(365.25 * years))
     pending = residents.exclude(encounters__isnull=False).order_by("pk")
-    facility_names = {
-        pk: f"Trạm Y tế {name}"
-        for pk, name in OrgUnit.objects.filter(pk__in=pending.values("commune_id")).values_list("pk", "name")
+    communes = pending.values("commune_id")
+    stations = {
+        commune_id: (pk, name)
+        for pk, commune_id, name in HealthFacility.objects.filter(
+            kind=FacilityKind.COMMUNE_STATION, valid_to=None, org_unit__in=communes
+        )
+        .order_by("-pk")
+        .values_list("pk", "org_unit_id", "name")
+    }
+    facilities = {
+        pk: stations.get(pk, (None, f"Trạm Y tế {name}"))
+        for pk, name in OrgUnit.objects.filter(pk__in=communes).values_list("pk", "name")
     }
     total = 0
     fields = (
@@ -407,10 +417,10 @@ def encounters_synthesise(*, residents: QuerySet, seed: int, years: int = 3, end
     for row in pending.values_list(*fields).iterator(chunk_size=CHUNK):
         batch.append(_Person(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7]))
         if len(batch) == CHUNK:
-            total += _write(batch, seed=seed, start=start, end=end, facility_names=facility_names)
+            total += _write(batch, seed=seed, start=start, end=end, facilities=facilities)
             batch = []
     if batch:
-        total += _write(batch, seed=seed, start=start, end=end, facility_names=facility_names)
+        total += _write(batch, seed=seed, start=start, end=end, facilities=facilities)
     audit_record(
         actor=None,
         action="create",
@@ -437,6 +447,7 @@ _ENCOUNTER_COLUMNS = (
     "id",
     "resident_id",
     "commune_id",
+    "facility_id",
     "facility_name",
     "occurred_at",
     "practitioner_name",
@@ -482,8 +493,10 @@ def _insert(model: type, columns: tuple[str, ...], rows: list[tuple]) -> None:
             )
 
 
-def _write(people: list[_Person], *, seed: int, start: date, end: date, facility_names: dict[int, str]) -> int:
-    generator = _Generator(seed=seed, start=start, end=end, facility_names=facility_names)
+def _write(
+    people: list[_Person], *, seed: int, start: date, end: date, facilities: dict[int, tuple[int | None, str]]
+) -> int:
+    generator = _Generator(seed=seed, start=start, end=end, facilities=facilities)
     for person in people:
         generator.person(person)
     adapt = connection.ops.adapt_datetimefield_value

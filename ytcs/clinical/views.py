@@ -71,7 +71,7 @@ def _submit(request: HttpRequest, resident: Resident, encounter: Encounter | Non
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_pk)
+    resident = get_resident_for(request.user, resident_pk, request=request)
     services.ensure_capture(request.user, resident)
     if request.method == "POST":
         return _submit(request, resident, None)
@@ -166,7 +166,7 @@ def timeline(request: HttpRequest, resident_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def condition_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_pk)
+    resident = get_resident_for(request.user, resident_pk, request=request)
     onset = parse_date(request.POST.get("onset_date", "") or "") if request.POST.get("onset_date") else None
     try:
         services.condition_add(

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.conf import settings
 
 from ytcs.audit.models import AuditEvent
 from ytcs.clinical.models import Encounter
@@ -46,7 +47,8 @@ def test_out_of_range_value_gives_structured_422_in_vietnamese(client, place, pa
 def test_errors_follow_the_users_language(client, place, patient, visit_body):
     client.force_login(place.nurse_a)
     visit_body["systolic"] = 400
-    response = _post(client, patient, visit_body, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch's cookie
+    response = _post(client, patient, visit_body)
     assert response.json()["errors"][0]["message"] == "Systolic blood pressure must be between 60–300 mmHg"
 
 

@@ -1,15 +1,17 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
 from ytcs.clinical.errors import ClinicalValidationError
 from ytcs.clinical.inputs import parse_encounter
 from ytcs.clinical.models import Condition, ConditionStatus, Encounter
 from ytcs.clinical.services import condition_add, condition_resolve, encounter_record, encounter_update, encounter_void
-from ytcs.clinical.tests.factories import ResidentFactory
+from ytcs.clinical.tests.factories import OrgUnitFactory, ResidentFactory, UserFactory
+from ytcs.orgunits.models import HealthFacility, OrgUnit
 
 
 def _data(body):
@@ -161,3 +163,24 @@ def test_manual_condition_and_resolution(place, patient):
     assert AuditEvent.objects.filter(resource_type="condition").count() == 2
     with pytest.raises(Http404):
         condition_add(actor=place.nurse_b, resident=patient, icd10_code="I10")
+
+
+def test_visit_is_placed_at_the_communes_station(place, patient, visit_body):
+    station = HealthFacility.objects.create(
+        code="TYT-AB",
+        name="Trạm Y tế xã An Bình",
+        kind="commune_station",
+        org_unit=place.commune_a,
+        valid_from=date(2025, 7, 1),
+    )
+    encounter = encounter_record(actor=place.nurse_a, resident=patient, data=_data(visit_body))
+    assert (encounter.facility, encounter.facility_name) == (station, "Trạm Y tế xã An Bình")
+
+
+def test_village_health_worker_records_only_in_their_village(place, patient, visit_body):
+    other_village = OrgUnitFactory(level=OrgUnit.Level.VILLAGE, parent=place.commune_a, name="Thôn Ba")
+    worker = UserFactory(role=Role.VILLAGE_HEALTH_WORKER, org_unit=place.village_a1)
+    assert encounter_record(actor=worker, resident=patient, data=_data(visit_body)).commune == place.commune_a
+    neighbour = ResidentFactory(village=other_village)
+    with pytest.raises(Http404):
+        encounter_record(actor=worker, resident=neighbour, data=_data(visit_body))

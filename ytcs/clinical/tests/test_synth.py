@@ -11,6 +11,7 @@ from ytcs.clinical.synth import encounters_synthesise, synthetic_residents
 from ytcs.clinical.tests.factories import ResidentFactory
 from ytcs.clinical.validation import sex_mismatch
 from ytcs.clinical.vitals import VITALS
+from ytcs.orgunits.models import HealthFacility
 from ytcs.people.models import Resident
 
 END = date(2026, 6, 30)
@@ -91,3 +92,13 @@ def test_command_selects_the_province(population, place, capsys):
     call_command("synth-visits", province="Tỉnh Thử", years=1, seed=2)
     assert "visits for 400 residents" in capsys.readouterr().out
     assert Encounter.objects.exists()
+
+
+def test_visits_are_placed_at_the_commune_station(population, place):
+    station = HealthFacility.objects.create(code="TYT-A", name="Trạm Y tế xã An Bình", kind="commune_station",
+                                            org_unit=place.commune_a, valid_from=date(2025, 7, 1))
+    encounters_synthesise(residents=population, seed=1, years=1, end=END)
+    assert set(Encounter.objects.filter(commune=place.commune_a).values_list("facility", "facility_name")) == {
+        (station.pk, "Trạm Y tế xã An Bình")}
+    assert set(Encounter.objects.filter(commune=place.commune_b).values_list("facility", "facility_name")) == {
+        (None, "Trạm Y tế Xã Bình Minh")}
