@@ -482,10 +482,16 @@ def _reserve_ids(model: type, count: int) -> list[int]:
 
 
 def _insert(model: type, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Append ``rows``: COPY on PostgreSQL (several times faster than INSERTs), ``executemany`` on SQLite."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
         for offset in range(0, len(rows), 5000):
             cursor.executemany(
                 f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
