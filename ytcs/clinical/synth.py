@@ -540,10 +540,14 @@ def _write(
 
 
 def synthetic_residents(*, province_name: str) -> QuerySet:
-    """Residents of the current province named ``province_name`` (accent- and case-insensitive)."""
-    province = OrgUnit.objects.filter(
-        level=OrgUnit.Level.PROVINCE, valid_to=None, name_folded__contains=fold(province_name)
-    ).first()
+    """Residents of the current province given by name (accents and case ignored; exact name first) or code."""
+    provinces = OrgUnit.objects.filter(level=OrgUnit.Level.PROVINCE, valid_to=None)
+    folded = fold(province_name)
+    province = (
+        provinces.filter(code=province_name.strip()).first()
+        or provinces.filter(name_folded=folded).first()
+        or provinces.filter(name_folded__endswith=f" {folded}").first()
+    )
     if province is None:
         raise LookupError(province_name)
     return Resident.objects.filter(commune__path__startswith=province.path)

@@ -89,6 +89,7 @@ def test_same_seed_same_history_and_rerun_adds_nothing(population):
 
 def test_command_selects_the_province(population, place, capsys):
     assert synthetic_residents(province_name="tinh thu").count() == 400
+    assert synthetic_residents(province_name="Thử").count() == 400
     call_command("synth-visits", province="Tỉnh Thử", years=1, seed=2)
     assert "visits for 400 residents" in capsys.readouterr().out
     assert Encounter.objects.exists()
