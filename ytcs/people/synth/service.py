@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,7 +160,7 @@ def population_synthesise(
                 "tỉnh “%(name)s” đã có dân cư tổng hợp; dùng --append để thêm hoặc --replace để tạo lại"
             ) % {"name": province.name})
         if mode == Mode.REPLACE:
-            Resident.objects.filter(household__code__startswith=prefix).delete()
+            _delete_residents(Resident.objects.filter(household__code__startswith=prefix))
             synthetic.delete()
         last_code = synthetic.order_by("-code").values_list("code", flat=True).first()
         next_number = int(last_code[len(prefix):]) + 1 if last_code else 1
@@ -343,3 +343,11 @@ def _resident_columns(
         "created_at": now,
         "updated_at": now,
     }
+
+
+def _delete_residents(residents: "models.QuerySet[Resident]") -> None:
+    """Delete synthetic residents together with the records that protect them (visits, cases...)."""
+    for relation in Resident._meta.related_objects:
+        if relation.on_delete is models.PROTECT:
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": residents}).delete()
+    residents.delete()

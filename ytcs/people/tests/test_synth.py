@@ -240,3 +240,14 @@ def test_large_load_path_keeps_every_index_and_constraint(province: OrgUnit, mon
     synth("--province", "Cao Bằng", "--people", "300")
     assert Resident.objects.count() == 300
     assert schema() == before
+
+
+def test_replace_also_removes_the_visits_of_synthetic_residents(province: OrgUnit) -> None:
+    from ytcs.clinical.models import Encounter
+
+    synth("--province", "Cao Bằng", "--people", "200", "--seed", "1")
+    call_command("synth-visits", "--province", "Cao Bằng", "--years", "1", "--seed", "1")
+    assert Encounter.objects.exists()
+    synth("--province", "Cao Bằng", "--people", "50", "--seed", "2", "--replace")
+    assert Resident.objects.count() == 50
+    assert not Encounter.objects.exists()

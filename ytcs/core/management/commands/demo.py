@@ -2,40 +2,27 @@
 
 Each step checks what exists and skips itself, so a second run reuses the first run's data:
 migrate → load org units (if none) → synthesise residents for the demo province (if it has none)
-→ facilities and staff (if none) → demo users (ensured) → print the logins → serve.
+→ facilities and staff (if none) → three years of visits (if none) → demo users (ensured) → print the logins → serve.
 """
 
-import importlib
 import os
 import time
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ytcs.clinical.models import Encounter
 from ytcs.core.text import fold
-from ytcs.orgunits.models import OrgUnit
+from ytcs.orgunits import facility_services
+from ytcs.orgunits.models import HealthFacility, OrgUnit
 from ytcs.people.models import Resident
 
 DEFAULT_PROVINCE = "Cao Bằng"
 DEFAULT_PEOPLE = 50_000
 DEFAULT_ADDRESS = "127.0.0.1:8000"
-
-
-def _facility_services() -> ModuleType | None:
-    """The orgunits module that builds a province's demo facilities and staff, if this installation has it."""
-    for name in ("ytcs.orgunits.facility_services", "ytcs.orgunits.services"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "facilities_for_province_create") and hasattr(module, "staff_synthesise"):
-            return module
-    return None
 
 
 class Command(BaseCommand):
@@ -68,6 +55,7 @@ class Command(BaseCommand):
         else:
             self._say(f"{province.name} đã có người dân, dùng lại.")
         self._facilities(province)
+        self._visits(province)
         logins = self._step("Tạo tài khoản demo", lambda: self._demo_users(province))
         self._print_logins(logins, options["addr"])
         self._say(f"Sẵn sàng sau {time.monotonic() - started:.0f} s.")
@@ -85,16 +73,20 @@ class Command(BaseCommand):
         raise CommandError(f"Không tìm thấy tỉnh hiện hành tên «{name}» (--province).")
 
     def _facilities(self, province: OrgUnit) -> None:
-        services = _facility_services()
-        if services is None:
-            self._say("Chưa có mô-đun cơ sở y tế; bỏ qua trạm y tế và nhân viên.", style=self.style.WARNING)
-            return
-        facility = apps.get_model("orgunits", "HealthFacility")
-        if facility.objects.filter(org_unit__path__startswith=province.path).exists():
+        if HealthFacility.objects.filter(org_unit__path__startswith=province.path).exists():
             self._say("Trạm y tế và nhân viên đã có, dùng lại.")
             return
-        self._step("Tạo trạm y tế", lambda: services.facilities_for_province_create(province=province, seed=1))
-        self._step("Sinh nhân viên y tế", lambda: services.staff_synthesise(province=province, seed=1))
+        self._step("Tạo trạm y tế", lambda: facility_services.facilities_for_province_create(province=province, seed=1))
+        self._step("Sinh nhân viên y tế", lambda: facility_services.staff_synthesise(province=province, seed=1))
+
+    def _visits(self, province: OrgUnit) -> None:
+        if Encounter.objects.filter(commune__path__startswith=province.path).exists():
+            self._say("Lượt khám đã có, dùng lại.")
+            return
+        self._step(
+            "Sinh lịch sử khám bệnh 3 năm (synth-visits)",
+            lambda: call_command("synth-visits", "--province", province.code, "--years", "3", "--seed", "1"),
+        )
 
     def _demo_users(self, province: OrgUnit) -> list:
         from ytcs.accounts.services import demo_users_ensure
