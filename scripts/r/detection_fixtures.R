@@ -3,6 +3,9 @@
 #
 # Usage (from the repository root):
 #   Rscript scripts/r/detection_fixtures.R ytcs/surveillance/tests/fixtures/detection
+# A second argument changes the seed, e.g. to check the implementation on series it has never seen:
+#   Rscript scripts/r/detection_fixtures.R /tmp/fresh 7 &&
+#     YTCS_DETECTION_FIXTURES=/tmp/fresh pytest ytcs/surveillance/tests/test_detection_r_agreement.py
 #
 # Writes three gzip'd CSV files into the output directory:
 #   series.csv.gz   series_id,week_start,count        (missing weeks are simply absent rows)
@@ -20,7 +23,7 @@ args <- commandArgs(trailingOnly = TRUE)
 outdir <- if (length(args) >= 1) args[1] else "ytcs/surveillance/tests/fixtures/detection"
 dir.create(outdir, recursive = TRUE, showWarnings = FALSE)
 message("surveillance ", as.character(packageVersion("surveillance")), ", ", R.version.string)
-set.seed(20240611)
+set.seed(if (length(args) >= 2) as.integer(args[2]) else 20240611L)
 
 # ---------------------------------------------------------------------------------------------
 # Series generation

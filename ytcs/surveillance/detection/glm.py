@@ -160,10 +160,10 @@ def fit_grouped_quasipoisson(
         bg, bt, a, c, s = _solve(w, wz, starts, t, t2, tra)
         w_it = w
         eta = np.repeat(bg, sizes, axis=1)
-        eta += bt[:, None] * t
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):  # degenerate fits (few rows) may diverge
+            eta += bt[:, None] * t
             mu = np.exp(np.maximum(eta, LOG_DBL_EPS))
-        w = pa * mu
+            w = pa * mu
         dev = 2.0 * (ca - np.einsum("bn,bn->b", pya, eta) + w.sum(axis=1))
         with np.errstate(invalid="ignore"):
             done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < EPSILON
