@@ -1,6 +1,6 @@
 """Agreement with R ``surveillance`` on committed fixtures (no R needed to run these tests).
 
-The fixtures come from ``scripts/r/detection_fixtures.R``: ~70 generated series (seasonal, sparse,
+The fixtures come from ``scripts/r/detection_fixtures.R``: 51 generated series (seasonal, sparse,
 all-zero, constant, short, with missing weeks, crossing 53-week ISO years, around the 5-in-4 rule,
 big/small outbreaks) run through every method with default and overridden parameters.  Each
 configuration stores the ``ytcs detect`` options that must reproduce R's call; here they are parsed
