@@ -91,8 +91,8 @@ def _parse_date(text: str, line: int, problems: list[Problem]) -> dt.date | None
 
 
 def _parse_count(text: str, line: int, problems: list[Problem]) -> float | None:
-    if text == "":
-        return float("nan")  # an empty count is a missing week, like an absent row
+    if text == "" or text.upper() == "NA":
+        return float("nan")  # an empty (or R-style NA) count is a missing week, like an absent row
     if not _NUM_RE.match(text):
         problems.append(Problem(line, "count", "bad_count", f"count {text!r} is not a number"))
         return None

@@ -63,8 +63,8 @@ def test_missing_weeks_become_missing_values_and_order_does_not_matter():
 
 
 def test_empty_count_is_a_missing_week_and_integer_valued_decimals_are_accepted():
-    series, _ = parse_counts_csv("\ufeffweek_start,count\n2024-01-01,\n2024-01-08,4.0\n")
-    np.testing.assert_array_equal(series.counts, [np.nan, 4])
+    series, _ = parse_counts_csv("\ufeffweek_start,count\n2024-01-01,\n2024-01-08,4.0\n2024-01-15,NA\n")
+    np.testing.assert_array_equal(series.counts, [np.nan, 4, np.nan])
 
 
 def test_unknown_method_and_inapplicable_parameter():
