@@ -10,7 +10,8 @@
 # Writes three gzip'd CSV files into the output directory:
 #   series.csv.gz   series_id,week_start,count        (missing weeks are simply absent rows)
 #   configs.csv     config_id,method,cli_args,r_call  (how ytcs is called / what R was run with)
-#   results.csv.gz  config_id,series_id,week_start,expected,upperbound,alarm  (R's output, NA = empty)
+#   results.csv.gz  config_id,series_id,week_start,expected,upperbound,alarm  (R's output, NA = empty;
+#                   weeks where all three are NA are omitted)
 #
 # Every series is handed to R as a regular weekly `sts` object (start = ISO year/week of its first
 # row, frequency = 52, epochAsDate = FALSE); a missing week is an NA count.  When R stops with an error
@@ -258,10 +259,12 @@ for (id in names(series)) {
   s <- sts(observed = y, start = sr$start, frequency = 52)
   for (cfg in configs) {
     res <- run_config(cfg, s)
+    # weeks where R gives nothing at all (not evaluated, or R failed) are left out to keep the file small
+    some <- keep & !(is.na(res$expected) & is.na(res$upperbound) & is.na(res$alarm))
     result_rows[[paste(cfg$id, id)]] <- data.frame(
-      config_id = cfg$id, series_id = id, week_start = format(dates[keep]),
-      expected = signif(res$expected[keep], 12), upperbound = signif(res$upperbound[keep], 12),
-      alarm = res$alarm[keep])
+      config_id = rep(cfg$id, sum(some)), series_id = rep(id, sum(some)), week_start = format(dates[some]),
+      expected = signif(res$expected[some], 12), upperbound = signif(res$upperbound[some], 12),
+      alarm = res$alarm[some])
   }
   message("done ", id)
 }

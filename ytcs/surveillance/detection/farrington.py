@@ -82,7 +82,7 @@ class BatchResult:
     alarm: np.ndarray  # float: 1, 0 or NaN (R's NA)
 
 
-def _gather(flat: np.ndarray, centres: np.ndarray, layout: Layout):
+def _gather(flat: np.ndarray, centres: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = flat[centres[:, None] + layout.offsets[None, :]]
     before = rows == BEFORE_START
     missing = np.isnan(rows)
@@ -106,7 +106,8 @@ def _anscombe_weights(fit: GroupedFit, y: np.ndarray, prior: np.ndarray, phi: np
     return np.where(used, omega, 0.0)
 
 
-def _fit_model(y, prior, layout, t, trend, reweight, threshold, null_on_failure):
+def _fit_model(y: np.ndarray, prior: np.ndarray, layout: Layout, t: np.ndarray, trend: np.ndarray,
+               reweight: bool, threshold: float, null_on_failure: bool) -> tuple[GroupedFit, np.ndarray]:
     """One call of R's fitFun: fit, drop the trend if not converged, reweight and refit.
 
     ``null_on_failure`` selects ``farringtonFlexible``'s fitFun, which also overwrites the model's
@@ -162,8 +163,10 @@ def _predict_trend_test(fit: GroupedFit, layout: Layout, y: np.ndarray, prior: n
     return (b >= 3) & (pval < p_threshold) & (mu0 <= ymax)
 
 
-def _fit_with_trend_decision(y, prior, layout, t, trend, reweight, threshold, b, p_threshold,
-                             null_on_failure):
+def _fit_with_trend_decision(y: np.ndarray, prior: np.ndarray, layout: Layout, t: np.ndarray, trend: bool,
+                             reweight: bool, threshold: float, b: int, p_threshold: float,
+                             null_on_failure: bool) -> tuple[GroupedFit, np.ndarray]:
+    """The whole model choice of R for each week: fit with trend, test it, refit without if dropped."""
     bsz = len(y)
     fit, failed = _fit_model(y, prior, layout, t, np.full(bsz, trend), reweight, threshold, null_on_failure)
     if trend:
@@ -186,7 +189,7 @@ def _limit54(flat: np.ndarray, centres: np.ndarray, limit54: tuple[int, int]) ->
     return np.where(np.isnan(total), np.nan, (total >= cases).astype(float))
 
 
-def _delta_bound(mu0, se, phi, alpha, powertrans):
+def _delta_bound(mu0: np.ndarray, se: np.ndarray, phi: np.ndarray, alpha: float, powertrans: str) -> np.ndarray:
     """``algo.farrington.threshold``: upper limit on the power-transformed scale."""
     e = POWERS[powertrans]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -237,7 +240,8 @@ def qpois_r(p: float, mu: np.ndarray) -> np.ndarray:
     return y
 
 
-def _noufaily_bound(eta0, se_eta0, phi, alpha, method):
+def _noufaily_bound(eta0: np.ndarray, se_eta0: np.ndarray, phi: np.ndarray, alpha: float,
+                    method: str) -> np.ndarray:
     """``algo.farrington.threshold.noufaily``: negative-binomial (or Poisson) quantile."""
     with np.errstate(over="ignore"):
         shift = 0.0 if method == "nbPlugin" else se_eta0 * special.ndtri(1.0 - alpha)  # "muan"
@@ -253,7 +257,9 @@ def _noufaily_bound(eta0, se_eta0, phi, alpha, method):
     return upper
 
 
-def _prepare(flat, centres, layout, drop_missing):
+def _prepare(flat: np.ndarray, centres: np.ndarray, layout: Layout,
+             drop_missing: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gather the reference rows of every week; prior weight 0 for rows R does not see."""
     rows, before, missing = _gather(flat, centres, layout)
     prior = (~before & ~missing).astype(float)
     y = np.where(prior > 0, rows, 0.0)

@@ -90,7 +90,7 @@ class GroupedFit:
 
 
 def _solve(w: np.ndarray, wz: np.ndarray, starts: np.ndarray, t: np.ndarray, t2: np.ndarray,
-           trend: np.ndarray):
+           trend: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Solve the weighted normal equations of every fit (rows sorted by group, ``starts`` = first rows).
 
     Plain numpy reductions rather than BLAS: the matrices are small and BLAS threads only compete
