@@ -16,6 +16,8 @@ _DEFAULTS: dict[str, Any] = {
     "YTCS_SURVEILLANCE_REPORT_DUE_HOUR": 17,
     # Detection method used for a disease that names none in diseases.csv.
     "YTCS_SURVEILLANCE_DEFAULT_METHOD": "farrington-flexible",
+    # Processes for the detection engine (0 = one per available core).
+    "YTCS_SURVEILLANCE_WORKERS": 0,
     # Weeks shown on an epidemic curve by default.
     "YTCS_SURVEILLANCE_CURVE_WEEKS": 52,
 }

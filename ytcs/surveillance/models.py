@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -149,11 +148,6 @@ class CaseReport(models.Model):
         indexes = [
             models.Index(fields=["disease", "week_start"], name="case_disease_week_idx"),
             models.Index(fields=["commune", "disease", "week_start"], name="case_commune_disease_week_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(resident__isnull=False) | Q(village__isnull=False), name="case_resident_or_village",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -71,6 +71,15 @@ def _age_at(birth: dt.date, day: dt.date) -> tuple[int, int]:
     return months // 12, months % 12
 
 
+def _valid_place(village: OrgUnit | None, commune: OrgUnit | None) -> bool:
+    """A current village, or a current commune that has no villages on file."""
+    if village is not None:
+        return village.level == OrgUnit.Level.VILLAGE and village.valid_to is None
+    if commune is None or commune.level != OrgUnit.Level.COMMUNE or commune.valid_to is not None:
+        return False
+    return not OrgUnit.objects.filter(parent=commune, level=OrgUnit.Level.VILLAGE, valid_to__isnull=True).exists()
+
+
 def _require_capture(actor: User, unit: OrgUnit) -> None:
     if not capture_scope(actor).covers(unit):
         raise PermissionDenied(_("Bạn không được nhập số liệu cho đơn vị này."))
@@ -84,6 +93,7 @@ def case_report_create(
     diagnosed_at: dt.datetime,
     resident: Any = None,
     village: OrgUnit | None = None,
+    commune: OrgUnit | None = None,
     age_years: int | None = None,
     age_months: int | None = None,
     sex: str = "",
@@ -102,8 +112,9 @@ def case_report_create(
 
     ``resident`` must already have been opened through ``get_resident_for`` (so
     it is in the actor's scope). Without a resident the case is anonymous and
-    needs age, sex and village. The report is late when it is entered after
-    the disease's 24/48-hour deadline counted from diagnosis.
+    needs age, sex and village (or the commune, when it has no villages on
+    file). The report is late when it is entered after the disease's 24/48-hour
+    deadline counted from diagnosis.
     """
     now = timezone.now()
     reported_at = reported_at or now
@@ -137,7 +148,9 @@ def case_report_create(
         sex = resident.sex
         age_years, age_months = _age_at(resident.birth_date, onset_date or timezone.localdate(diagnosed_at))
     else:
-        if village is None or village.level != OrgUnit.Level.VILLAGE or village.valid_to is not None:
+        if village is not None:
+            commune = village.parent
+        if not _valid_place(village, commune):
             errors.setdefault("village", []).append(_("Ca bệnh không gắn với người dân cần có thôn/bản nơi ở."))
         if sex not in ("M", "F"):
             errors.setdefault("sex", []).append(_("Ca bệnh không gắn với người dân cần có giới tính."))
@@ -145,7 +158,6 @@ def case_report_create(
             errors.setdefault("age_years", []).append(_("Tuổi phải từ 0 đến 120."))
         if age_months is not None and not 0 <= age_months <= 11:
             errors.setdefault("age_months", []).append(_("Tháng tuổi phải từ 0 đến 11."))
-        commune = village.parent if village is not None else None
     if classification not in Classification.values:
         errors.setdefault("classification", []).append(_("Phân loại không hợp lệ."))
     if errors:
@@ -206,6 +218,7 @@ def case_report_delete(*, actor: User, case: CaseReport, reason: str, request: H
     _require_capture(actor, case.reporting_unit)
     if not reason.strip():
         raise ValidationError({"reason": _("Cần ghi lý do xoá.")})
+    case = CaseReport.objects.select_for_update().get(pk=case.pk)
     cell = (case.commune_id, case.disease_id, case.week_start)
     pk, resident_id = case.pk, case.resident_id
     case.signals.clear()
