@@ -5,6 +5,7 @@ from ninja.security import django_auth
 
 from ytcs.orgunits.api import router as orgunits_router
 from ytcs.people.api import router as people_router
+from ytcs.surveillance.api import router as surveillance_router
 
 api = NinjaAPI(
     title="ytcs API",
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/orgunits/", orgunits_router)
 api.add_router("/people/", people_router)
+api.add_router("/surveillance/", surveillance_router)

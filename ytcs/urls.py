@@ -8,5 +8,6 @@ urlpatterns = [
     path("people/", include("ytcs.people.urls")),
     path("audit/", include("ytcs.audit.urls")),
     path("", include("ytcs.accounts.urls")),
+    path("surveillance/", include("ytcs.surveillance.urls")),
     path("", include("ytcs.web.urls")),
 ]
