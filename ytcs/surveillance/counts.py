@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count
 
 from ytcs.surveillance.models import AggregateReport, CaseReport, Classification, WeeklyCount
 
@@ -43,38 +42,41 @@ def refresh_cells(cells: Iterable[Cell]) -> None:
 
 @transaction.atomic
 def rebuild_weekly_counts(*, unit_ids: Iterable[int] | None = None) -> int:
-    """Recompute every cell (of ``unit_ids``, or all) from the sources in bulk; returns the cells written."""
+    """Recompute every cell (of ``unit_ids``, or all) from the sources in two set-based statements.
+
+    Returns the number of cells written. The SQL is the same on SQLite and
+    PostgreSQL (``INSERT ... SELECT ... ON CONFLICT``).
+    """
     units = list(unit_ids) if unit_ids is not None else None
-    old = WeeklyCount.objects.all()
-    cases = CaseReport.objects.exclude(classification=Classification.DISCARDED)
-    lines = AggregateReport.objects.all()
+    cells = WeeklyCount.objects.all()
     if units is not None:
-        old, cases, lines = old.filter(unit_id__in=units), cases.filter(commune_id__in=units), lines.filter(
-            unit_id__in=units
+        cells = cells.filter(unit_id__in=units)
+    cells.delete()
+    table = WeeklyCount._meta.db_table
+    lines, cases = AggregateReport._meta.db_table, CaseReport._meta.db_table
+    where_lines, where_cases, params_lines, params_cases = "", "", [], []
+    if units is not None:
+        marks = ",".join(["%s"] * len(units)) or "NULL"
+        where_lines, where_cases = f" AND unit_id IN ({marks})", f" AND commune_id IN ({marks})"
+        params_lines = params_cases = units
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, disease_id, week_start, case_reports, aggregate_cases, count) "  # noqa: S608
+            f"SELECT unit_id, disease_id, week_start, 0, cases, cases FROM {lines} WHERE 1 = 1{where_lines}",
+            params_lines,
         )
-    old.delete()
-    cells: dict[Cell, list] = {}
-    for row in cases.values("commune_id", "disease_id", "week_start").annotate(n=Count("id")).order_by():
-        cells[(row["commune_id"], row["disease_id"], row["week_start"])] = [row["n"], None]
-    for unit_id, disease_id, week, n in lines.values_list("unit_id", "disease_id", "week_start", "cases").iterator(
-        chunk_size=20_000
-    ):
-        cells.setdefault((unit_id, disease_id, week), [0, None])[1] = n
-    batch: list[WeeklyCount] = []
-    written = 0
-    for (unit_id, disease_id, week), (n_cases, n_aggregate) in cells.items():
-        batch.append(WeeklyCount(
-            unit_id=unit_id, disease_id=disease_id, week_start=week, case_reports=n_cases,
-            aggregate_cases=n_aggregate, count=max(n_cases, n_aggregate or 0),
-        ))
-        if len(batch) >= 10_000:
-            written += len(WeeklyCount.objects.bulk_create(batch))
-            batch = []
-    written += len(WeeklyCount.objects.bulk_create(batch))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE surveillance_weeklycount")
-    return written
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, disease_id, week_start, case_reports, aggregate_cases, count) "  # noqa: S608
+            f"SELECT commune_id, disease_id, week_start, COUNT(*), NULL, COUNT(*) FROM {cases} "
+            f"WHERE classification <> %s{where_cases} GROUP BY commune_id, disease_id, week_start "
+            f"ON CONFLICT (unit_id, disease_id, week_start) DO UPDATE SET case_reports = excluded.case_reports, "
+            f"count = CASE WHEN excluded.case_reports > {table}.count THEN excluded.case_reports "
+            f"ELSE {table}.count END",
+            [Classification.DISCARDED, *params_cases],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")
+    return WeeklyCount.objects.filter(unit_id__in=units).count() if units is not None else WeeklyCount.objects.count()
 
 
 def cells_of_cases(cases: Iterable[CaseReport]) -> list[Cell]:

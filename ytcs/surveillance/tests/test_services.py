@@ -172,3 +172,20 @@ def test_weekly_count_takes_the_larger_of_cases_and_the_weekly_figure(station_us
     services.weekly_report_submit(actor=station_user, week=week, lines={"sot_xuat_huyet": (3, 0)})
     cell = WeeklyCount.objects.get(disease__code="sot_xuat_huyet")
     assert (cell.case_reports, cell.aggregate_cases, cell.count) == (1, 3, 3)
+
+
+def test_rebuild_gives_the_same_cells_as_incremental_maintenance(station_user, tree):
+    from ytcs.surveillance.counts import rebuild_weekly_counts
+
+    onset = TODAY - dt.timedelta(days=8)
+    anonymous_case(station_user, tree, disease="sot_xuat_huyet", onset_date=onset)
+    anonymous_case(station_user, tree, disease="sot_xuat_huyet", onset_date=onset, classification="discarded")
+    anonymous_case(station_user, tree, onset_date=onset - dt.timedelta(days=7))
+    services.weekly_report_submit(actor=station_user, week=week_start(onset),
+                                  lines={"sot_xuat_huyet": (3, 0), "cum": (0, 0)})
+    fields = ("unit_id", "disease_id", "week_start", "case_reports", "aggregate_cases", "count")
+    incremental = sorted(WeeklyCount.objects.values_list(*fields))
+    assert rebuild_weekly_counts() == 3
+    assert sorted(WeeklyCount.objects.values_list(*fields)) == incremental
+    assert rebuild_weekly_counts(unit_ids=[tree.commune.pk]) == 3
+    assert sorted(WeeklyCount.objects.values_list(*fields)) == incremental
