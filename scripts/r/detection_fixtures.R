@@ -12,8 +12,8 @@
 # Every series is handed to R as a regular weekly `sts` object (start = ISO year/week of its first
 # row, frequency = 52, epochAsDate = FALSE); a missing week is an NA count.  When R stops with an error
 # for the whole range (e.g. algo.farrington with an NA in a reference window, or a range that starts
-# too early), the method is re-run one week at a time so that every week R *can* compute is recorded;
-# weeks where R errors stay NA.
+# too early), the Farrington methods are re-run one week at a time so that every week R *can* compute
+# is recorded (weeks where R errors stay NA); EARS is re-run from the first week with enough history.
 suppressPackageStartupMessages(library(surveillance))
 
 args <- commandArgs(trailingOnly = TRUE)
@@ -224,6 +224,14 @@ run_config <- function(cfg, s) {
   res <- tryCatch(suppressWarnings(run_once(cfg, s, rng)), error = function(e) NULL)
   if (!is.null(res)) return(res)
   if (cfg$method == "cusum") return(na_result(n))  # the reference mean depends on the whole range
+  if (startsWith(cfg$method, "ears")) {
+    # earsC stops when the range starts too early; a one-week C3 range fails on its own (R drops a
+    # matrix dimension), so re-run from the first week that has enough history instead.
+    max_lag <- cfg$ctl$baseline + switch(cfg$ctl$method, C1 = 0, C2 = 2, C3 = 4)
+    rng <- rng[rng > max_lag]
+    if (length(rng) < 2) return(na_result(n))
+    return(suppressWarnings(run_once(cfg, s, rng)))
+  }
   out <- na_result(n)  # R failed for the whole range: record every week it can compute on its own
   for (k in rng) {
     one <- tryCatch(suppressWarnings(run_once(cfg, s, k)), error = function(e) NULL)

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from .glm import DBL_EPS, GroupedFit, fit_grouped_quasipoisson
+from .glm import DBL_EPS, LOG_DBL_EPS, GroupedFit, fit_grouped_quasipoisson
 from .layout import FREQ, Layout, farrington_layout, flexible_layout
 
 __all__ = ["FarringtonParams", "FlexibleParams", "farrington_batch", "flexible_batch"]
 
 BEFORE_START = -1.0  # sentinel in the flat count array: a row before the series starts (R drops it)
+EXACT_FIT_DISPERSION = 1e-12
 POWERS = {"2/3": 2.0 / 3.0, "1/2": 0.5, "none": 1.0}
 
 
@@ -93,9 +94,10 @@ def _anscombe_weights(fit: GroupedFit, y: np.ndarray, prior: np.ndarray, phi: np
     """``anscombe.residuals`` + ``algo.farrington.assign.weights`` for each fit of the batch."""
     used = prior > 0
     h = fit.hat_values(layout.groups, t)
-    mu = fit.mu
+    eta = np.maximum(fit.eta, LOG_DBL_EPS)  # log of R's clamped mu
     with np.errstate(divide="ignore", invalid="ignore"):
-        res = 1.5 * (y ** (2.0 / 3.0) * mu ** (-1.0 / 6.0) - np.sqrt(mu)) / np.sqrt(phi[:, None] * (1.0 - h))
+        res = 1.5 * (np.cbrt(y * y) * np.exp(eta * (-1.0 / 6.0)) - np.exp(0.5 * eta)) / np.sqrt(
+            phi[:, None] * (1.0 - h))
         big = res > threshold
         inv2 = res**-2.0
         n = used.sum(axis=1)
@@ -105,7 +107,13 @@ def _anscombe_weights(fit: GroupedFit, y: np.ndarray, prior: np.ndarray, phi: np
 
 
 def _fit_model(y, prior, layout, t, trend, reweight, threshold, null_on_failure):
-    """One call of R's fitFun: fit, drop the trend if not converged, reweight and refit."""
+    """One call of R's fitFun: fit, drop the trend if not converged, reweight and refit.
+
+    ``null_on_failure`` selects ``farringtonFlexible``'s fitFun, which also overwrites the model's
+    working weights with the reweighting weights (``model$weights <- omega``).  ``summary.glm`` and
+    ``predict.glm`` then estimate the dispersion as ``sum(omega * ((y - mu) / mu)^2) / df``
+    instead of the Pearson statistic; R's trend test and standard errors use that value, so we do too.
+    """
     fit = fit_grouped_quasipoisson(y, prior, layout.groups, t, layout.n_groups, trend)
     retry = ~fit.converged & fit.trend
     if retry.any():
@@ -120,23 +128,35 @@ def _fit_model(y, prior, layout, t, trend, reweight, threshold, null_on_failure)
         omega[bad] = prior[bad]
         fit = fit_grouped_quasipoisson(y, omega, layout.groups, t, layout.n_groups, fit.trend)
         failed |= bad
+        if null_on_failure:
+            used = omega > 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                stat = np.sum(np.where(used, omega * ((y - fit.mu) / fit.mu) ** 2, 0.0), axis=1)
+                fit.summary_dispersion = np.where(fit.df_residual > 0, stat / np.maximum(fit.df_residual, 1),
+                                                  np.nan)
     return fit, failed
 
 
 def _replace(fit: GroupedFit, mask: np.ndarray, sub: GroupedFit) -> None:
     for name in ("beta_group", "beta_trend", "trend", "mu", "w_last", "a", "c", "s", "converged",
-                 "df_residual", "dispersion"):
+                 "df_residual", "dispersion", "eta", "summary_dispersion"):
         getattr(fit, name)[mask] = getattr(sub, name)
 
 
 def _predict_trend_test(fit: GroupedFit, layout: Layout, y: np.ndarray, prior: np.ndarray,
                         b: int, p_threshold: float) -> np.ndarray:
-    """True where R keeps the trend: b >= 3, significant, and no extrapolation beyond the data."""
+    """True where R keeps the trend: b >= 3, significant, and no extrapolation beyond the data.
+
+    When the model fits the reference counts exactly (a constant baseline), R's t statistic is the
+    ratio of two rounding errors and its decision is noise; we then treat the trend as not
+    significant, which is what R does in the large majority of such weeks.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.sqrt(fit.dispersion * fit.var_trend_unscaled())
+        se = np.sqrt(fit.summary_dispersion * fit.var_trend_unscaled())
         tval = fit.beta_trend / se
         pval = 2.0 * stats.t.sf(np.abs(tval), np.maximum(fit.df_residual, 1))
     pval = np.where(fit.df_residual > 0, pval, np.nan)
+    pval = np.where(fit.dispersion < EXACT_FIT_DISPERSION, 1.0, pval)
     mu0 = np.maximum(np.exp(fit.beta_group[:, layout.current_group]), DBL_EPS)
     ymax = np.max(np.where(prior > 0, y, -np.inf), axis=1)
     return (b >= 3) & (pval < p_threshold) & (mu0 <= ymax)
@@ -290,8 +310,8 @@ def flexible_batch(flat: np.ndarray, centres: np.ndarray, prm: FlexibleParams) -
     phi = np.maximum(fit.dispersion, 1.0)
     eta0 = fit.beta_group[:, g]
     with np.errstate(invalid="ignore"):
-        # R passes `dispersion` inside newdata, so predict.glm uses the raw estimated dispersion
-        se_eta0 = np.sqrt(fit.dispersion * fit.var_group_unscaled(g))
+        # R passes `dispersion` inside newdata, so predict.glm uses summary.glm's estimate (not max'ed)
+        se_eta0 = np.sqrt(fit.summary_dispersion * fit.var_group_unscaled(g))
     obs = flat[centres]
     if prm.threshold_method == "delta":
         mu0 = np.maximum(np.exp(eta0), DBL_EPS)

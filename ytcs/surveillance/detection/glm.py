@@ -55,6 +55,14 @@ class GroupedFit:
     converged: np.ndarray  # (B,) bool
     df_residual: np.ndarray  # (B,) int: used observations - rank
     dispersion: np.ndarray  # (B,) Pearson dispersion as summary.glm computes it (NaN if df = 0)
+    eta: np.ndarray  # (B, n) final linear predictor
+    # dispersion that R's summary.glm/predict.glm use for this model; differs from `dispersion` only
+    # for farringtonFlexible's reweighted fits (see farrington._fit_model)
+    summary_dispersion: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.summary_dispersion is None:
+            self.summary_dispersion = self.dispersion.copy()
 
     def var_group_unscaled(self, g: int) -> np.ndarray:
         """Unscaled variance of the linear predictor at t = 0 in group ``g``."""
@@ -80,13 +88,15 @@ class GroupedFit:
         return np.where(h > 1.0 - 10 * DBL_EPS, 1.0, h)
 
 
-def _solve(w: np.ndarray, z: np.ndarray, onehot: np.ndarray, t: np.ndarray, trend: np.ndarray):
-    wt = w * t
-    a = w @ onehot
-    c = wt @ onehot
-    d = wt @ t
-    rg = (w * z) @ onehot
-    rt = np.einsum("bn,bn->b", wt, z)
+
+def _solve(w: np.ndarray, wz: np.ndarray, design: np.ndarray, t2: np.ndarray, trend: np.ndarray):
+    """Solve the weighted normal equations of every fit; ``design`` is ``[onehot, onehot * t]``."""
+    n_groups = design.shape[1] // 2
+    sw = w @ design
+    swz = wz @ design
+    a, c = sw[:, :n_groups], sw[:, n_groups:]
+    rg, rt = swz[:, :n_groups], swz[:, n_groups:].sum(axis=1)
+    d = w @ t2
     nonempty = a > 0
     safe_a = np.where(nonempty, a, 1.0)
     c = np.where(nonempty, c, 0.0)
@@ -98,12 +108,6 @@ def _solve(w: np.ndarray, z: np.ndarray, onehot: np.ndarray, t: np.ndarray, tren
     return bg, bt, a, c, s
 
 
-def _deviance(y: np.ndarray, ylogy: np.ndarray, eta: np.ndarray, mu: np.ndarray, prior: np.ndarray):
-    # 2 * sum(prior * (y log(y/mu) - (y - mu))), with log(mu) = max(eta, log eps) as mu is clamped
-    term = np.where(y > 0, ylogy - y * np.maximum(eta, LOG_DBL_EPS) - (y - mu), mu)
-    return 2.0 * np.sum(prior * term, axis=1)
-
-
 def fit_grouped_quasipoisson(
     y: np.ndarray, prior: np.ndarray, groups: np.ndarray, t: np.ndarray, n_groups: int, trend: np.ndarray
 ) -> GroupedFit:
@@ -111,22 +115,32 @@ def fit_grouped_quasipoisson(
 
     ``y``/``prior`` are (B, n) (``y`` must be finite where ``prior > 0``), ``groups``/``t`` (n,) are
     shared by the batch, ``trend`` (B,) says which fits include the trend column.
+
+    Per iteration only a handful of (B, n) operations are needed: with ``w = prior * mu``,
+    ``w * z = w * (eta - 1) + prior * y``, and the deviance is
+    ``2 * (sum(prior * (y log y - y)) - sum(prior * y * eta) + sum(w_next))`` (the ``log mu``
+    clamp of R only matters where ``y = 0``, where the term vanishes).
     """
     y = np.where(prior > 0, y, 0.0)
     bsz, n = y.shape
     onehot = np.zeros((n, n_groups))
     onehot[np.arange(n), groups] = 1.0
+    design = np.hstack([onehot, onehot * t[:, None]])
+    expand = np.vstack([onehot.T, t[None, :]])  # (G + 1, n): eta = [beta_group, beta_trend] @ expand
+    t2 = t * t
     with np.errstate(divide="ignore", invalid="ignore"):
-        ylogy = np.where(y > 0, y * np.log(y), 0.0)
+        const = np.sum(prior * np.where(y > 0, y * np.log(y) - y, 0.0), axis=1)
     trend = np.asarray(trend, dtype=bool)
+    py = prior * y
 
     mu = y + 0.1
     eta = np.log(mu)
-    devold = _deviance(y, ylogy, eta, mu, prior)
+    w = prior * mu
+    devold = 2.0 * (const - np.einsum("bn,bn->b", py, eta) + w.sum(axis=1))
 
     out_bg = np.zeros((bsz, n_groups))
     out_bt = np.zeros(bsz)
-    out_mu = np.zeros((bsz, n))
+    out_eta = np.zeros((bsz, n))
     out_w = np.zeros((bsz, n))
     out_a = np.zeros((bsz, n_groups))
     out_c = np.zeros((bsz, n_groups))
@@ -134,29 +148,33 @@ def fit_grouped_quasipoisson(
     converged = np.zeros(bsz, dtype=bool)
 
     active = np.arange(bsz)
-    ya, pa, la, tra = y, prior, ylogy, trend
+    pa, pya, ca, tra = prior, py, const, trend
     for it in range(MAXIT):
+        wz = w * (eta - 1.0)
+        wz += pya
+        bg, bt, a, c, s = _solve(w, wz, design, t2, tra)
+        w_it = w
+        eta = np.hstack([bg, bt[:, None]]) @ expand
+        mu = np.exp(np.maximum(eta, LOG_DBL_EPS))
         w = pa * mu
-        z = eta + (ya - mu) / mu
-        bg, bt, a, c, s = _solve(w, z, onehot, t, tra)
-        eta = bg[:, groups] + bt[:, None] * t
-        mu = np.maximum(np.exp(eta), DBL_EPS)
-        dev = _deviance(ya, la, eta, mu, pa)
-        done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < EPSILON
+        dev = 2.0 * (ca - np.einsum("bn,bn->b", pya, eta) + w.sum(axis=1))
+        with np.errstate(invalid="ignore"):
+            done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < EPSILON
         finish = done | (it == MAXIT - 1)
         if finish.any():
             idx = active[finish]
-            out_bg[idx], out_bt[idx], out_mu[idx], out_w[idx] = bg[finish], bt[finish], mu[finish], w[finish]
+            out_bg[idx], out_bt[idx], out_eta[idx], out_w[idx] = bg[finish], bt[finish], eta[finish], w_it[finish]
             out_a[idx], out_c[idx], out_s[idx] = a[finish], c[finish], s[finish]
             converged[idx] = done[finish]
             keep = ~finish
             if not keep.any():
                 break
             active = active[keep]
-            ya, pa, la, tra = ya[keep], pa[keep], la[keep], tra[keep]
-            eta, mu, dev = eta[keep], mu[keep], dev[keep]
+            pa, pya, ca, tra = pa[keep], pya[keep], ca[keep], tra[keep]
+            eta, w, dev = eta[keep], w[keep], dev[keep]
         devold = dev
 
+    out_mu = np.exp(np.maximum(out_eta, LOG_DBL_EPS))
     used = prior > 0
     n_ok = used.sum(axis=1)
     rank = (out_a > 0).sum(axis=1) + trend.astype(int)
@@ -164,4 +182,5 @@ def fit_grouped_quasipoisson(
     with np.errstate(divide="ignore", invalid="ignore"):
         pearson = np.sum(np.where(used, out_w * ((y - out_mu) / out_mu) ** 2, 0.0), axis=1)
         dispersion = np.where(df > 0, pearson / np.maximum(df, 1), np.nan)
-    return GroupedFit(out_bg, out_bt, trend, out_mu, out_w, out_a, out_c, out_s, converged, df, dispersion)
+    return GroupedFit(out_bg, out_bt, trend, out_mu, out_w, out_a, out_c, out_s, converged, df, dispersion,
+                      out_eta)
