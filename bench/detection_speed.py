@@ -6,6 +6,7 @@ means (many sparse ones, as in commune data).
 
     python bench/detection_speed.py                 # full workload, 2 worker processes
     python bench/detection_speed.py --series 500    # quicker
+    python bench/detection_speed.py --export 40 bench/out/speed_subset.csv   # input of detection_r_speed.R
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import time
 
 import numpy as np
@@ -40,20 +42,39 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--methods", nargs="*", default=list(METHODS))
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--export", nargs=2, metavar=("N", "CSV"),
+                    help="write the first N series (series_id,week,count) for bench/detection_r_speed.R and exit")
     args = ap.parse_args()
     series = simulate(args.series, args.weeks, args.seed)
+    if args.export:
+        n, path = int(args.export[0]), args.export[1]
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write("series_id,week,count\n")
+            for i, y in enumerate(series[:n]):
+                fh.writelines(f"{i},{w},{int(c)}\n" for w, c in enumerate(y))
+        return
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs visible; "
           f"{args.series} series x {args.weeks} weeks, last {args.evaluate_last} evaluated, "
           f"{args.workers} worker(s)")
+    print(f"{'method':20s} {'wall s':>8s} {'CPU s':>8s}  (CPU = this process + workers)")
     total = 0.0
     for method in args.methods:
+        cpu0 = _cpu()
         t0 = time.perf_counter()
         res = detect_many(method, series, evaluate_last=args.evaluate_last, workers=args.workers)
         dt = time.perf_counter() - t0
+        cpu = _cpu() - cpu0
         total += dt
         alarms = sum(int(r.alarm.sum()) for r in res)
-        print(f"{method:20s} {dt:8.2f} s  ({1e3 * dt / args.series:.3f} ms/series, {alarms} alarms)")
-    print(f"{'all methods':20s} {total:8.2f} s")
+        print(f"{method:20s} {dt:8.2f} {cpu:8.2f}  ({1e3 * dt / args.series:.3f} ms/series wall, {alarms} alarms)")
+    print(f"{'all methods':20s} {total:8.2f}")
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 if __name__ == "__main__":

@@ -191,7 +191,9 @@ def detect_many(
     return [r for part in parts for r in part]
 
 
-def detect(method: str, counts: np.ndarray, evaluate_last: int | None = None, **params: Any) -> DetectionResult:
+def detect(
+    method: str, counts: np.ndarray, evaluate_last: int | None = None, **params: Any
+) -> DetectionResult:
     """Run ``method`` on one regular weekly series (NaN = missing week)."""
     return detect_many(method, [counts], evaluate_last=evaluate_last, **params)[0]
 

@@ -79,11 +79,9 @@ def cusum(y: np.ndarray, weeks: np.ndarray, prm: CusumParams) -> RangeResult:
     if prm.trans not in TRANSFORMS:
         raise ValueError(f"unknown CUSUM transformation {prm.trans!r}")
     first = int(weeks[0])
-    if prm.m is not None:
-        m = float(prm.m)
-    else:
-        # R: mean(observed[1:(timePoint - 1)]); for a range starting at week 1, 1:0 picks week 1 only
-        m = float(np.mean(y[:first])) if first > 0 else float(y[0])
+    # R: m = mean(observed[1:(timePoint - 1)]); for a range starting at week 1, 1:0 picks week 1 only
+    default_m = float(np.mean(y[:first])) if first > 0 else float(y[0])
+    m = float(prm.m) if prm.m is not None else default_m
     x = y[weeks]
     z = _standardise(x, m, prm.trans, prm.alpha)
     s = np.empty(len(weeks))

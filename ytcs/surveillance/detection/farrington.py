@@ -240,10 +240,8 @@ def qpois_r(p: float, mu: np.ndarray) -> np.ndarray:
 def _noufaily_bound(eta0, se_eta0, phi, alpha, method):
     """``algo.farrington.threshold.noufaily``: negative-binomial (or Poisson) quantile."""
     with np.errstate(over="ignore"):
-        if method == "nbPlugin":
-            mu_q = np.exp(eta0)
-        else:
-            mu_q = np.exp(eta0 + se_eta0 * special.ndtri(1.0 - alpha))
+        shift = 0.0 if method == "nbPlugin" else se_eta0 * special.ndtri(1.0 - alpha)  # "muan"
+        mu_q = np.exp(eta0 + shift)
     upper = np.full(len(eta0), np.nan)
     ok = np.isfinite(mu_q) & np.isfinite(phi)
     nb = ok & (phi > 1)
@@ -260,10 +258,8 @@ def _prepare(flat, centres, layout, drop_missing):
     prior = (~before & ~missing).astype(float)
     y = np.where(prior > 0, rows, 0.0)
     n_ok = prior.sum(axis=1)
-    if drop_missing:
-        invalid = np.zeros(len(centres), dtype=bool)
-    else:
-        invalid = missing.any(axis=1)  # R's glm.fit stops on an NA response
+    # algo.farrington's glm.fit stops on an NA response; farringtonFlexible drops those rows
+    invalid = np.zeros(len(centres), dtype=bool) if drop_missing else missing.any(axis=1)
     return y, prior, invalid | (n_ok < 3)
 
 
@@ -305,8 +301,9 @@ def flexible_batch(flat: np.ndarray, centres: np.ndarray, prm: FlexibleParams) -
         invalid[:] = True
         g = 0
     invalid |= prior[:, layout.groups == g].sum(axis=1) == 0  # no reference window left to predict from
-    fit, failed = _fit_with_trend_decision(y, prior, layout, t, prm.trend, prm.reweight, prm.weights_threshold,
-                                           prm.b, prm.p_threshold_trend, null_on_failure=True)
+    fit, failed = _fit_with_trend_decision(y, prior, layout, t, prm.trend, prm.reweight,
+                                           prm.weights_threshold, prm.b, prm.p_threshold_trend,
+                                           null_on_failure=True)
     phi = np.maximum(fit.dispersion, 1.0)
     eta0 = fit.beta_group[:, g]
     with np.errstate(invalid="ignore"):

@@ -89,14 +89,18 @@ class GroupedFit:
 
 
 
-def _solve(w: np.ndarray, wz: np.ndarray, design: np.ndarray, t2: np.ndarray, trend: np.ndarray):
-    """Solve the weighted normal equations of every fit; ``design`` is ``[onehot, onehot * t]``."""
-    n_groups = design.shape[1] // 2
-    sw = w @ design
-    swz = wz @ design
-    a, c = sw[:, :n_groups], sw[:, n_groups:]
-    rg, rt = swz[:, :n_groups], swz[:, n_groups:].sum(axis=1)
-    d = w @ t2
+def _solve(w: np.ndarray, wz: np.ndarray, starts: np.ndarray, t: np.ndarray, t2: np.ndarray,
+           trend: np.ndarray):
+    """Solve the weighted normal equations of every fit (rows sorted by group, ``starts`` = first rows).
+
+    Plain numpy reductions rather than BLAS: the matrices are small and BLAS threads only compete
+    with the worker processes.
+    """
+    a = np.add.reduceat(w, starts, axis=1)
+    c = np.add.reduceat(w * t, starts, axis=1)
+    rg = np.add.reduceat(wz, starts, axis=1)
+    rt = np.einsum("bn,n->b", wz, t)
+    d = np.einsum("bn,n->b", w, t2)
     nonempty = a > 0
     safe_a = np.where(nonempty, a, 1.0)
     c = np.where(nonempty, c, 0.0)
@@ -114,19 +118,20 @@ def fit_grouped_quasipoisson(
     """Fit ``log mu = beta[group] + beta_t * t`` (quasi-Poisson) for every row of ``y`` like ``glm.fit``.
 
     ``y``/``prior`` are (B, n) (``y`` must be finite where ``prior > 0``), ``groups``/``t`` (n,) are
-    shared by the batch, ``trend`` (B,) says which fits include the trend column.
+    shared by the batch (rows sorted by group, every group present), ``trend`` (B,) says which fits
+    include the trend column.
 
     Per iteration only a handful of (B, n) operations are needed: with ``w = prior * mu``,
     ``w * z = w * (eta - 1) + prior * y``, and the deviance is
     ``2 * (sum(prior * (y log y - y)) - sum(prior * y * eta) + sum(w_next))`` (the ``log mu``
     clamp of R only matters where ``y = 0``, where the term vanishes).
     """
+    if np.any(np.diff(groups) < 0) or len(np.unique(groups)) != n_groups:
+        raise ValueError("rows must be sorted by group and every group must have rows")
     y = np.where(prior > 0, y, 0.0)
     bsz, n = y.shape
-    onehot = np.zeros((n, n_groups))
-    onehot[np.arange(n), groups] = 1.0
-    design = np.hstack([onehot, onehot * t[:, None]])
-    expand = np.vstack([onehot.T, t[None, :]])  # (G + 1, n): eta = [beta_group, beta_trend] @ expand
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    sizes = np.diff(np.r_[starts, n])
     t2 = t * t
     with np.errstate(divide="ignore", invalid="ignore"):
         const = np.sum(prior * np.where(y > 0, y * np.log(y) - y, 0.0), axis=1)
@@ -152,10 +157,12 @@ def fit_grouped_quasipoisson(
     for it in range(MAXIT):
         wz = w * (eta - 1.0)
         wz += pya
-        bg, bt, a, c, s = _solve(w, wz, design, t2, tra)
+        bg, bt, a, c, s = _solve(w, wz, starts, t, t2, tra)
         w_it = w
-        eta = np.hstack([bg, bt[:, None]]) @ expand
-        mu = np.exp(np.maximum(eta, LOG_DBL_EPS))
+        eta = np.repeat(bg, sizes, axis=1)
+        eta += bt[:, None] * t
+        with np.errstate(over="ignore"):
+            mu = np.exp(np.maximum(eta, LOG_DBL_EPS))
         w = pa * mu
         dev = 2.0 * (ca - np.einsum("bn,bn->b", pya, eta) + w.sum(axis=1))
         with np.errstate(invalid="ignore"):
@@ -174,7 +181,8 @@ def fit_grouped_quasipoisson(
             eta, w, dev = eta[keep], w[keep], dev[keep]
         devold = dev
 
-    out_mu = np.exp(np.maximum(out_eta, LOG_DBL_EPS))
+    with np.errstate(over="ignore"):
+        out_mu = np.exp(np.maximum(out_eta, LOG_DBL_EPS))
     used = prior > 0
     n_ok = used.sum(axis=1)
     rank = (out_a > 0).sum(axis=1) + trend.astype(int)

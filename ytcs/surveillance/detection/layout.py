@@ -21,7 +21,7 @@ __all__ = ["FREQ", "Layout", "farrington_layout", "flexible_layout"]
 
 @dataclass(frozen=True)
 class Layout:
-    offsets: np.ndarray  # (n,) row offsets relative to the evaluated week (all negative or zero)
+    offsets: np.ndarray  # (n,) row offsets relative to the evaluated week (rows sorted by group)
     groups: np.ndarray  # (n,) seasonal group index of each row, 0..n_groups-1
     n_groups: int
     current_group: int  # group of the evaluated week (the one predicted)
@@ -70,4 +70,5 @@ def flexible_layout(b: int, w: int, no_periods: int, past_weeks_not_included: in
     levels = np.unique(factors[keep])
     groups = np.searchsorted(levels, factors[keep])
     current = int(np.searchsorted(levels, p)) if p in levels else -1
-    return Layout((keep - kpos).astype(np.int64), groups.astype(np.int64), len(levels), current)
+    order = np.argsort(groups, kind="stable")  # rows sorted by group: the fit sums groups by slicing
+    return Layout((keep[order] - kpos).astype(np.int64), groups[order].astype(np.int64), len(levels), current)

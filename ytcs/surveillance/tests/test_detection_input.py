@@ -138,3 +138,26 @@ def test_cli_stdout_and_parameters(tmp_path, capsys):
                  "--min-sigma", "1"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert rows[8]["upperbound"] == "" and rows[9]["upperbound"] != ""  # C3 needs baseline + 4 weeks
+
+
+def test_management_command_round_trip(tmp_path):
+    from django.core.management import call_command
+
+    src, out = tmp_path / "counts.csv", tmp_path / "signals.csv"
+    _write_series(src, n=120)
+    call_command("detect", "--method", "ears-c2", "--input", str(src), "--output", str(out), "--alpha", "0.01")
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 119 and rows[-1]["upperbound"] != ""
+
+
+def test_management_command_error(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    src, out = tmp_path / "counts.csv", tmp_path / "signals.csv"
+    src.write_text("week_start,count\n2024-01-01,3\n2024-01-01,2\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("detect", "--method", "cusum", "--input", str(src), "--output", str(out), stderr=err)
+    assert "line 3: week 2024-01-01 already given on line 2" in err.getvalue()
+    assert not out.exists()
