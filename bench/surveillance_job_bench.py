@@ -18,7 +18,6 @@ Usage (PostgreSQL; the database is created if missing and its tables emptied):
 
 import argparse
 import datetime as dt
-import io
 import math
 import os
 import sys
@@ -28,8 +27,9 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ytcs_bench_surveillance"
 
 
 def _ensure_database(url: str) -> None:
-    import psycopg
     from urllib.parse import urlparse
+
+    import psycopg
 
     parts = urlparse(url)
     name = parts.path.lstrip("/")
@@ -75,7 +75,14 @@ def main() -> None:
     from ytcs.orgunits.models import OrgUnit
     from ytcs.surveillance.counts import rebuild_weekly_counts
     from ytcs.surveillance.models import (
-        AggregateReport, CaseReport, DetectionRun, Disease, ReportingMode, Signal, WeeklyCount, WeeklyReport,
+        AggregateReport,
+        CaseReport,
+        DetectionRun,
+        Disease,
+        ReportingMode,
+        Signal,
+        WeeklyCount,
+        WeeklyReport,
     )
     from ytcs.surveillance.series import build_cube
     from ytcs.surveillance.weekly_job import weekly_detection_run
