@@ -149,8 +149,10 @@ def test_zero_report_is_data_and_counts_toward_completeness(station_user, tree):
 
 def test_weekly_report_lines_feed_the_weekly_count_and_a_correction_replaces_them(station_user, tree):
     week = week_start(TODAY) - dt.timedelta(weeks=1)
-    services.weekly_report_submit(actor=station_user, week=week, lines={"cum": (7, 0), "thuy_dau": (2, 0)})
-    late = services.report_due_at(week) + dt.timedelta(days=1)
+    due = services.report_due_at(week)
+    services.weekly_report_submit(actor=station_user, week=week, lines={"cum": (7, 0), "thuy_dau": (2, 0)},
+                                  submitted_at=due - dt.timedelta(days=1))
+    late = due + dt.timedelta(days=1)
     services.weekly_report_submit(actor=station_user, week=week, lines={"cum": (5, 0)}, submitted_at=late)
     report = WeeklyReport.objects.get()
     assert report.on_time is True  # the first submission decides timeliness
