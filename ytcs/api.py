@@ -6,6 +6,7 @@ from ninja.security import django_auth
 from ytcs.clinical.api import router as clinical_router
 from ytcs.orgunits.api import router as orgunits_router
 from ytcs.people.api import router as people_router
+from ytcs.surveillance.api import router as surveillance_router
 
 api = NinjaAPI(
     title="ytcs API",
@@ -18,3 +19,4 @@ api = NinjaAPI(
 api.add_router("/orgunits/", orgunits_router)
 api.add_router("/people/", people_router)
 api.add_router("/clinical/", clinical_router)
+api.add_router("/surveillance/", surveillance_router)

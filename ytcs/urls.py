@@ -9,5 +9,6 @@ urlpatterns = [
     path("audit/", include("ytcs.audit.urls")),
     path("", include("ytcs.accounts.urls")),
     path("clinical/", include("ytcs.clinical.urls")),
+    path("surveillance/", include("ytcs.surveillance.urls")),
     path("", include("ytcs.web.urls")),
 ]

@@ -1,0 +1,120 @@
+"""Forms of the surveillance pages: they parse input; the services decide what is valid."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ytcs.orgunits.models import OrgUnit
+from ytcs.surveillance.models import Classification, Disease, LabResult, Outcome, ReportingMode, SignalStatus
+from ytcs.surveillance.selectors import AGE_GROUPS
+
+SEX_CHOICES = [("", _("Tất cả")), ("M", _("Nam")), ("F", _("Nữ"))]
+
+
+def reportable_diseases() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        Disease.objects.exclude(reporting_mode=ReportingMode.SEPARATE), label=_("Bệnh"), to_field_name="code",
+    )
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return f"{obj.name} — {obj.parent.name}"
+
+
+class CaseReportForm(forms.Form):
+    disease = reportable_diseases()
+    resident = forms.IntegerField(
+        label=_("Mã người dân (nếu có trong sổ)"), required=False, min_value=1,
+        help_text=_("Để trống nếu ca bệnh không có trong sổ quản lý: khi đó nhập tuổi, giới tính, thôn/bản."),
+    )
+    village = VillageChoiceField(OrgUnit.objects.none(), label=_("Thôn/bản nơi ở"), required=False)
+    age_years = forms.IntegerField(label=_("Tuổi (năm)"), required=False, min_value=0, max_value=120)
+    age_months = forms.IntegerField(label=_("Tháng tuổi (trẻ dưới 1 tuổi)"), required=False, min_value=0,
+                                    max_value=11)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), ("M", _("Nam")), ("F", _("Nữ"))],
+                            required=False)
+    onset_date = forms.DateField(label=_("Ngày khởi phát"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    diagnosed_at = forms.DateTimeField(label=_("Thời điểm chẩn đoán"),
+                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    classification = forms.ChoiceField(label=_("Phân loại"), choices=Classification.choices,
+                                       initial=Classification.SUSPECTED)
+    lab_test = forms.CharField(label=_("Xét nghiệm"), required=False, max_length=120)
+    lab_result = forms.ChoiceField(label=_("Kết quả xét nghiệm"), choices=LabResult.choices,
+                                   initial=LabResult.NOT_TESTED)
+    hospitalised = forms.BooleanField(label=_("Nhập viện"), required=False)
+    outcome = forms.ChoiceField(label=_("Diễn biến"), choices=Outcome.choices, initial=Outcome.UNDER_TREATMENT)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: object, province: OrgUnit | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if province is not None:
+            self.fields["village"].queryset = (
+                OrgUnit.objects.filter(path__startswith=province.path, level=OrgUnit.Level.VILLAGE,
+                                       valid_to__isnull=True)
+                .select_related("parent").order_by("parent__name", "name")
+            )
+        self.fields["diagnosed_at"].initial = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+
+
+class CaseFollowUpForm(forms.Form):
+    classification = forms.ChoiceField(label=_("Phân loại"), choices=Classification.choices)
+    lab_test = forms.CharField(label=_("Xét nghiệm"), required=False, max_length=120)
+    lab_result = forms.ChoiceField(label=_("Kết quả xét nghiệm"), choices=LabResult.choices)
+    hospitalised = forms.BooleanField(label=_("Nhập viện"), required=False)
+    outcome = forms.ChoiceField(label=_("Diễn biến"), choices=Outcome.choices)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FilterForm(forms.Form):
+    """The filters shared by the line list and the epidemic curves (all optional)."""
+
+    disease = forms.ModelChoiceField(Disease.objects.all(), label=_("Bệnh"), to_field_name="code", required=False,
+                                     empty_label=_("Tất cả các bệnh"))
+    unit = forms.ModelChoiceField(OrgUnit.objects.none(), label=_("Địa bàn"), required=False,
+                                  empty_label=_("Địa bàn của tôi"))
+    age_group = forms.ChoiceField(label=_("Nhóm tuổi"), required=False,
+                                  choices=[("", _("Tất cả"))] + [(k, k) for k in AGE_GROUPS])
+    sex = forms.ChoiceField(label=_("Giới tính"), required=False, choices=SEX_CHOICES)
+
+    def __init__(self, *args: object, units: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class CaseFilterForm(FilterForm):
+    first_day = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    late = forms.ChoiceField(label=_("Báo cáo muộn"), required=False,
+                             choices=[("", _("Tất cả")), ("1", _("Muộn")), ("0", _("Đúng hạn"))])
+
+
+class CurveForm(FilterForm):
+    by = forms.ChoiceField(label=_("Theo"), required=False, initial="week",
+                           choices=[("week", _("Tuần báo cáo/khởi phát")), ("onset", _("Ngày khởi phát"))])
+    weeks = forms.TypedChoiceField(label=_("Số tuần"), required=False, coerce=int, empty_value=52,
+                                   choices=[(12, "12"), (26, "26"), (52, "52"), (104, "104"), (156, "156")])
+
+
+class SignalFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False,
+                               choices=[("", _("Tất cả"))] + list(SignalStatus.choices))
+    disease = forms.ModelChoiceField(Disease.objects.all(), label=_("Bệnh"), to_field_name="code", required=False,
+                                     empty_label=_("Tất cả các bệnh"))
+
+
+class SignalReviewForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Chuyển sang"), choices=SignalStatus.choices)
+    note = forms.CharField(label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WeekForm(forms.Form):
+    week = forms.DateField(label=_("Tuần (thứ Hai)"), widget=forms.DateInput(attrs={"type": "date", "step": 7}))
+
+    def clean_week(self) -> dt.date:
+        week = self.cleaned_data["week"]
+        return week - dt.timedelta(days=week.weekday())

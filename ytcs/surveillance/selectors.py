@@ -1,0 +1,329 @@
+"""Reads of the surveillance app, each limited to what the actor may see.
+
+Counts (curves, completeness, signals) use the *aggregate* scope. The line list
+shows de-identified case details (age, sex, village, dates) for every case in
+the aggregate scope, which is what a provincial investigator needs; the name
+and the link to the person's record appear only where the *search* scope
+covers the resident. Every line list names the residents it showed in the audit
+trail.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from ytcs.accounts.models import Role, User
+from ytcs.accounts.scope import aggregate_scope, search_scope
+from ytcs.audit.models import AuditAction
+from ytcs.audit.services import audit_record
+from ytcs.orgunits.models import OrgUnit
+from ytcs.surveillance.models import (
+    Alert,
+    CaseReport,
+    Classification,
+    Disease,
+    Signal,
+    WeeklyCount,
+    WeeklyReport,
+)
+from ytcs.surveillance.weeks import week_start
+
+PROVINCE_LEVEL_ROLES = {Role.PROVINCIAL, Role.NATIONAL_VIEWER, Role.SYSTEM_ADMIN}
+AGE_GROUPS: dict[str, tuple[int, int | None]] = {
+    "0-4": (0, 4), "5-14": (5, 14), "15-24": (15, 24), "25-44": (25, 44), "45-64": (45, 64), "65+": (65, None),
+}
+
+
+def is_province_level(actor: User) -> bool:
+    return actor.is_authenticated and actor.role in PROVINCE_LEVEL_ROLES
+
+
+def scoped_unit(actor: User, unit_id: int | str | None) -> OrgUnit:
+    """The unit ``unit_id`` if it lies in the actor's aggregate scope (default: the actor's own unit); else 404."""
+    scope = aggregate_scope(actor)
+    if unit_id in (None, ""):
+        if actor.org_unit is None or not scope.covers(actor.org_unit):
+            raise Http404
+        return actor.org_unit
+    try:
+        unit = OrgUnit.objects.get(pk=int(unit_id))
+    except (OrgUnit.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not scope.covers(unit):
+        raise Http404
+    return unit
+
+
+def units_for_choice(actor: User) -> QuerySet:
+    """Current units from province to commune in the actor's aggregate scope (for filter menus)."""
+    condition = Q(pk__in=[])
+    for path in aggregate_scope(actor).paths:
+        condition |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(
+        condition,
+        level__in=[OrgUnit.Level.PROVINCE, OrgUnit.Level.DISTRICT, OrgUnit.Level.COMMUNE], valid_to__isnull=True,
+    ).order_by("level", "name")
+
+
+def open_alerts(actor: User) -> QuerySet:
+    """Unacknowledged immediate alerts the province-level actor must see."""
+    if not is_province_level(actor):
+        return Alert.objects.none()
+    return Alert.objects.filter(aggregate_scope(actor).q("commune"), acknowledged_at__isnull=True)
+
+
+def alert_list(actor: User, *, include_acknowledged: bool = False) -> QuerySet:
+    if not is_province_level(actor):
+        return Alert.objects.none()
+    alerts = Alert.objects.filter(aggregate_scope(actor).q("commune"))
+    if not include_acknowledged:
+        alerts = alerts.filter(acknowledged_at__isnull=True)
+    return alerts.select_related("disease", "commune", "case", "case__reporting_unit").order_by("deadline_at")
+
+
+def get_alert_for(actor: User, pk: int) -> Alert:
+    try:
+        return alert_list(actor, include_acknowledged=True).get(pk=pk)
+    except Alert.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def cases_in_scope(actor: User) -> QuerySet:
+    """Case reports of residents of the actor's area or reported by a station in it."""
+    scope = aggregate_scope(actor)
+    return CaseReport.objects.filter(scope.q("commune") | scope.q("reporting_unit"))
+
+
+def get_case_for(actor: User, pk: int) -> CaseReport:
+    try:
+        return cases_in_scope(actor).select_related("disease", "commune", "village", "reporting_unit").get(pk=pk)
+    except (CaseReport.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _age_q(age_group: str | None) -> Q:
+    if not age_group or age_group not in AGE_GROUPS:
+        return Q()
+    low, high = AGE_GROUPS[age_group]
+    return Q(age_years__gte=low) & (Q(age_years__lte=high) if high is not None else Q())
+
+
+def case_list(
+    *, actor: User, disease: Disease | None = None, unit: OrgUnit | None = None, first_day: dt.date | None = None,
+    last_day: dt.date | None = None, age_group: str | None = None, sex: str | None = None, late: bool | None = None,
+) -> QuerySet:
+    """Case reports in scope matching the filters, newest first (dates filter the counting week)."""
+    cases = cases_in_scope(actor).filter(_age_q(age_group))
+    if disease is not None:
+        cases = cases.filter(disease=disease)
+    if unit is not None:
+        cases = cases.filter(Q(commune__path__startswith=unit.path) | Q(reporting_unit__path__startswith=unit.path))
+    if first_day is not None:
+        cases = cases.filter(week_start__gte=week_start(first_day))
+    if last_day is not None:
+        cases = cases.filter(week_start__lte=last_day)
+    if sex in ("M", "F"):
+        cases = cases.filter(sex=sex)
+    if late is not None:
+        cases = cases.filter(is_late=late)
+    return cases.select_related("disease", "commune", "village", "reporting_unit", "resident").order_by(
+        "-reported_at", "-pk"
+    )
+
+
+@dataclass(frozen=True)
+class LineListRow:
+    case: CaseReport
+    name: str  # empty unless the actor may open the resident's record
+    resident_id: int | None
+
+
+def line_list_rows(
+    *, actor: User, cases: list[CaseReport], request: HttpRequest | None = None, action: str = AuditAction.LIST
+) -> list[LineListRow]:
+    """Rows for the page of ``cases`` shown, with the audit event naming every linked resident."""
+    scope = search_scope(actor)
+    rows = []
+    for case in cases:
+        resident = case.resident
+        identified = resident is not None and scope.covers(resident.commune)
+        rows.append(LineListRow(case, resident.full_name if identified else "",
+                                resident.pk if identified else None))
+    audit_record(
+        actor=actor, action=action, resource_type="surveillance.CaseReport",
+        subject_ids=[c.resident_id for c in cases if c.resident_id], request=request,
+        changes={"cases": [None, [c.pk for c in cases]]},
+    )
+    return rows
+
+
+def _weekly_counts(unit: OrgUnit, disease: Disease | None) -> QuerySet:
+    counts = WeeklyCount.objects.filter(unit__path__startswith=unit.path)
+    return counts.filter(disease=disease) if disease is not None else counts
+
+
+def epi_curve_weekly(
+    *, actor: User, unit: OrgUnit, disease: Disease | None, first_week: dt.date, last_week: dt.date,
+    age_group: str | None = None, sex: str | None = None,
+) -> list[tuple[dt.date, int]]:
+    """Cases per ISO week in ``unit``'s area: the weekly series, or case reports when age or sex is filtered.
+
+    Weekly aggregate figures have no age or sex, so a filtered curve counts only
+    the individually reported cases.
+    """
+    if not aggregate_scope(actor).covers(unit):
+        raise Http404
+    if age_group or sex:
+        rows = (
+            case_list(actor=actor, disease=disease, unit=unit, age_group=age_group, sex=sex)
+            .exclude(classification=Classification.DISCARDED)
+            .filter(commune__path__startswith=unit.path, week_start__gte=first_week, week_start__lte=last_week)
+            .values("week_start").annotate(n=Count("pk")).order_by()
+        )
+        totals = {r["week_start"]: r["n"] for r in rows}
+    else:
+        rows = (
+            _weekly_counts(unit, disease).filter(week_start__gte=first_week, week_start__lte=last_week)
+            .values("week_start").annotate(n=Sum("count")).order_by()
+        )
+        totals = {r["week_start"]: r["n"] for r in rows}
+    n_weeks = (last_week - first_week).days // 7 + 1
+    weeks = [first_week + dt.timedelta(weeks=i) for i in range(n_weeks)]
+    return [(w, int(totals.get(w, 0))) for w in weeks]
+
+
+def epi_curve_onset(
+    *, actor: User, unit: OrgUnit, disease: Disease | None, first_day: dt.date, last_day: dt.date,
+    age_group: str | None = None, sex: str | None = None,
+) -> list[tuple[dt.date, int]]:
+    """Individually reported cases per day of onset (cases without an onset date are left out)."""
+    if not aggregate_scope(actor).covers(unit):
+        raise Http404
+    rows = (
+        case_list(actor=actor, disease=disease, unit=unit, age_group=age_group, sex=sex)
+        .exclude(classification=Classification.DISCARDED)
+        .filter(commune__path__startswith=unit.path, onset_date__gte=first_day, onset_date__lte=last_day)
+        .values("onset_date").annotate(n=Count("pk")).order_by()
+    )
+    totals = {r["onset_date"]: r["n"] for r in rows}
+    days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    return [(d, int(totals.get(d, 0))) for d in days]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    by_commune: list[tuple[str, int]]
+    by_age_group: list[tuple[str, int]]
+    by_sex: list[tuple[str, int]]
+
+
+def case_breakdown(
+    *, actor: User, unit: OrgUnit, disease: Disease | None, first_week: dt.date, last_week: dt.date
+) -> Breakdown:
+    """The period's weekly-series total per commune, and individually reported cases per age group and sex."""
+    if not aggregate_scope(actor).covers(unit):
+        raise Http404
+    communes = (
+        _weekly_counts(unit, disease).filter(week_start__gte=first_week, week_start__lte=last_week)
+        .values("unit__name").annotate(n=Sum("count")).order_by("-n", "unit__name")
+    )
+    cases = (
+        CaseReport.objects.filter(commune__path__startswith=unit.path, week_start__gte=first_week,
+                                  week_start__lte=last_week)
+        .exclude(classification=Classification.DISCARDED)
+    )
+    if disease is not None:
+        cases = cases.filter(disease=disease)
+    ages, sexes = Counter(), Counter()
+    for age, sex in cases.values_list("age_years", "sex"):
+        ages[next(k for k, (lo, hi) in AGE_GROUPS.items() if age >= lo and (hi is None or age <= hi))] += 1
+        sexes[sex] += 1
+    return Breakdown(
+        by_commune=[(r["unit__name"], r["n"]) for r in communes if r["n"]],
+        by_age_group=[(k, ages[k]) for k in AGE_GROUPS],
+        by_sex=[(k, sexes[k]) for k in ("M", "F")],
+    )
+
+
+def signal_list(
+    *, actor: User, status: str | None = None, disease: Disease | None = None, unit: OrgUnit | None = None,
+    since: dt.date | None = None,
+) -> QuerySet:
+    """Signals of units in the actor's aggregate scope (province-level users only), newest week first."""
+    if not is_province_level(actor):
+        return Signal.objects.none()
+    signals = Signal.objects.filter(aggregate_scope(actor).q("unit"))
+    if status:
+        signals = signals.filter(status=status)
+    if disease is not None:
+        signals = signals.filter(disease=disease)
+    if unit is not None:
+        signals = signals.filter(unit__path__startswith=unit.path)
+    if since is not None:
+        signals = signals.filter(week_start__gte=since)
+    return signals.select_related("unit", "disease").order_by("-week_start", "disease__sort_order", "unit__name")
+
+
+def get_signal_for(actor: User, pk: int) -> Signal:
+    """The signal ``pk`` if the actor may see it; 404 for absent and out-of-scope alike."""
+    try:
+        return signal_list(actor=actor).get(pk=pk)
+    except (Signal.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    unit: OrgUnit
+    expected: int
+    received: int
+    on_time: int
+    cases: int
+    late_cases: int
+
+    @property
+    def completeness(self) -> float | None:
+        return self.received / self.expected if self.expected else None
+
+    @property
+    def timeliness(self) -> float | None:
+        return self.on_time / self.expected if self.expected else None
+
+    @property
+    def case_timeliness(self) -> float | None:
+        return (self.cases - self.late_cases) / self.cases if self.cases else None
+
+
+def reporting_completeness(
+    *, actor: User, unit: OrgUnit, first_week: dt.date, last_week: dt.date
+) -> list[CompletenessRow]:
+    """Per commune station: weekly reports expected, received and on time; case reports and late ones."""
+    if not aggregate_scope(actor).covers(unit):
+        raise Http404
+    today_week = week_start(timezone.localdate())
+    last_week = min(last_week, today_week - dt.timedelta(weeks=1))
+    expected = max((last_week - first_week).days // 7 + 1, 0)
+    communes = list(OrgUnit.objects.filter(
+        path__startswith=unit.path, level=OrgUnit.Level.COMMUNE, valid_to__isnull=True).order_by("name"))
+    reports = {
+        r["unit_id"]: r for r in WeeklyReport.objects.filter(
+            unit__in=communes, week_start__gte=first_week, week_start__lte=last_week,
+        ).values("unit_id").annotate(received=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))).order_by()
+    }
+    cases = {
+        r["reporting_unit_id"]: r for r in CaseReport.objects.filter(
+            reporting_unit__in=communes, week_start__gte=first_week, week_start__lte=last_week,
+        ).values("reporting_unit_id").annotate(n=Count("pk"), late=Count("pk", filter=Q(is_late=True))).order_by()
+    }
+    return [
+        CompletenessRow(
+            unit=c, expected=expected, received=reports.get(c.pk, {}).get("received", 0),
+            on_time=reports.get(c.pk, {}).get("on_time", 0), cases=cases.get(c.pk, {}).get("n", 0),
+            late_cases=cases.get(c.pk, {}).get("late", 0),
+        )
+        for c in communes
+    ]

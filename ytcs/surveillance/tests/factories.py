@@ -1,0 +1,64 @@
+"""Factories for surveillance tests: an org-unit tree, users, residents and reports."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from ytcs.accounts.models import Role, User
+from ytcs.orgunits.models import OrgUnit
+from ytcs.people.models import Resident
+
+
+def make_unit(name: str, level: int, parent: OrgUnit | None = None, code: str | None = None) -> OrgUnit:
+    """A current org unit with its materialised path (the parent's path plus its own pk)."""
+    unit = OrgUnit.objects.create(
+        code=code or f"{level}-{name}", name=name, level=level, parent=parent, valid_from=dt.date(2025, 7, 1),
+        path="", name_folded=name.lower(),
+    )
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    return unit
+
+
+class Tree:
+    """Country → two provinces; province A has communes A1 (villages A1a, A1b) and A2; province B has B1."""
+
+    def __init__(self) -> None:
+        L = OrgUnit.Level  # noqa: N806
+        self.country = make_unit("Việt Nam", L.COUNTRY)
+        self.province = make_unit("Tỉnh A", L.PROVINCE, self.country)
+        self.commune = make_unit("Xã A1", L.COMMUNE, self.province)
+        self.village = make_unit("Thôn A1a", L.VILLAGE, self.commune)
+        self.village2 = make_unit("Thôn A1b", L.VILLAGE, self.commune)
+        self.commune2 = make_unit("Xã A2", L.COMMUNE, self.province)
+        self.other_province = make_unit("Tỉnh B", L.PROVINCE, self.country)
+        self.other_commune = make_unit("Xã B1", L.COMMUNE, self.other_province)
+        self.other_village = make_unit("Thôn B1a", L.VILLAGE, self.other_commune)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.STATION_STAFF
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    family_name = "Nguyễn"
+    middle_name = "Văn"
+    given_name = factory.Sequence(lambda n: f"An{n}")
+    full_name = factory.LazyAttribute(lambda o: f"{o.family_name} {o.middle_name} {o.given_name}")
+    name_folded = factory.LazyAttribute(lambda o: o.full_name.lower())
+    sex = "M"
+    birth_date = dt.date(2018, 3, 15)
+    birth_year = 2018
+
+
+def at(day: dt.date, hour: int = 9) -> dt.datetime:
+    """An aware datetime in the project's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))

@@ -1,0 +1,98 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from ytcs.audit.models import AuditEvent
+from ytcs.surveillance.models import CaseReport, Signal
+from ytcs.surveillance.tests.factories import ResidentFactory
+from ytcs.surveillance.weeks import last_complete_week
+
+TODAY = timezone.localdate()
+LAST_WEEK = last_complete_week(TODAY)
+API = "/api/surveillance"
+
+
+def case_payload(tree, **kw):
+    return {"disease": "soi", "village_id": tree.village.pk, "age_years": 2, "sex": "M",
+            "onset_date": (TODAY - dt.timedelta(days=2)).isoformat(),
+            "diagnosed_at": (timezone.now() - dt.timedelta(hours=3)).isoformat(), **kw}
+
+
+def test_diseases_list_gives_the_group_on_a_day(client, station_user):
+    client.force_login(station_user)
+    before = {d["code"]: d for d in client.get(f"{API}/diseases", {"on": "2023-10-19"}).json()}
+    after = {d["code"]: d for d in client.get(f"{API}/diseases", {"on": "2023-10-20"}).json()}
+    assert (before["covid19"]["group"], after["covid19"]["group"]) == ("A", "B")
+    assert before["nipah"]["group"] is None
+    assert after["soi"]["report_deadline_hours"] == 24
+
+
+def test_case_create_returns_201_and_structured_422(client, station_user, tree):
+    client.force_login(station_user)
+    created = client.post(f"{API}/cases", case_payload(tree), content_type="application/json")
+    assert created.status_code == 201 and created.json()["disease"] == "soi"
+    bad = client.post(f"{API}/cases", case_payload(tree, disease="xyz", onset_date=(TODAY + dt.timedelta(days=1))
+                                                   .isoformat()), content_type="application/json")
+    assert bad.status_code == 422
+    fields = {e["field"] for e in bad.json()["errors"]}
+    assert fields == {"disease", "onset_date"}
+    assert CaseReport.objects.count() == 1
+
+
+def test_case_for_a_resident_outside_scope_is_404(client, station_user, tree):
+    stranger = ResidentFactory(commune=tree.other_commune)
+    client.force_login(station_user)
+    response = client.post(f"{API}/cases", case_payload(tree, resident_id=stranger.pk),
+                           content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_case_list_is_scoped_and_audited(client, station_user, other_province_user, tree):
+    resident = ResidentFactory(commune=tree.commune, village=tree.village)
+    client.force_login(station_user)
+    client.post(f"{API}/cases", case_payload(tree, resident_id=resident.pk), content_type="application/json")
+    rows = client.get(f"{API}/cases").json()
+    assert [r["name"] for r in rows] == [resident.full_name]
+    event = AuditEvent.objects.filter(action="list").latest("pk")
+    assert list(event.subjects.values_list("resident_id", flat=True)) == [resident.pk]
+    client.force_login(other_province_user)
+    assert client.get(f"{API}/cases").json() == []
+
+
+def test_weekly_report_and_weekly_counts(client, station_user, province_user, tree):
+    client.force_login(station_user)
+    iso = LAST_WEEK.isocalendar()
+    ok = client.post(f"{API}/weekly-reports", {"iso_year": iso.year, "iso_week": iso.week,
+                                                "lines": [{"disease": "cum", "cases": 4}]},
+                     content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["lines"] == 1
+    zero = client.post(f"{API}/weekly-reports", {"iso_year": 2021, "iso_week": 53}, content_type="application/json")
+    assert zero.status_code == 422 and zero.json()["errors"][0]["field"] == "iso_week"
+    client.force_login(province_user)
+    counts = client.get(f"{API}/weekly-counts", {"unit_id": tree.province.pk, "disease": "cum", "weeks": 4}).json()
+    assert counts[-1] == {"week_start": LAST_WEEK.isoformat(), "count": 4}
+    assert client.get(f"{API}/weekly-counts", {"unit_id": tree.other_province.pk}).status_code == 404
+
+
+@pytest.fixture
+def signal(tree):
+    from ytcs.surveillance.models import Disease
+
+    return Signal.objects.create(unit=tree.commune, disease=Disease.objects.get(code="soi"), week_start=LAST_WEEK,
+                                 method="farrington", count=6, expected=0.2, upperbound=1.5)
+
+
+def test_signal_list_and_review(client, province_user, other_province_user, station_user, signal):
+    client.force_login(province_user)
+    assert [s["id"] for s in client.get(f"{API}/signals", {"status": "new"}).json()] == [signal.pk]
+    reviewed = client.post(f"{API}/signals/{signal.pk}/review", {"to_status": "investigating"},
+                           content_type="application/json")
+    assert reviewed.status_code == 200 and reviewed.json()["status"] == "investigating"
+    wrong = client.post(f"{API}/signals/{signal.pk}/review", {"to_status": "new"}, content_type="application/json")
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "to_status"
+    client.force_login(other_province_user)
+    assert client.post(f"{API}/signals/{signal.pk}/review", {"to_status": "false_alarm", "note": "x"},
+                       content_type="application/json").status_code == 404
+    client.force_login(station_user)
+    assert client.get(f"{API}/signals").json() == []

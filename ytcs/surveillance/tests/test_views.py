@@ -1,0 +1,157 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ytcs.audit.models import AuditEvent
+from ytcs.surveillance import services
+from ytcs.surveillance.context_processors import alerts
+from ytcs.surveillance.models import CaseReport, Signal, SignalReview, WeeklyReport
+from ytcs.surveillance.tests.factories import ResidentFactory, at
+from ytcs.surveillance.weeks import last_complete_week
+
+TODAY = timezone.localdate()
+LAST_WEEK = last_complete_week(TODAY)
+
+
+def make_case(user, tree, **kw):
+    args = {"actor": user, "disease": "soi", "village": tree.village, "age_years": 4, "sex": "F",
+            "onset_date": LAST_WEEK, "diagnosed_at": at(LAST_WEEK + dt.timedelta(days=1))}
+    return services.case_report_create(**{**args, **kw})
+
+
+@pytest.fixture
+def signal(tree, station_user):
+    case = make_case(station_user, tree)
+    sig = Signal.objects.create(unit=tree.commune, disease=case.disease, week_start=LAST_WEEK, method="farrington",
+                                count=1, expected=0.1, upperbound=0.5)
+    sig.cases.add(case)
+    return sig
+
+
+def test_case_form_reports_a_case_and_refuses_onset_after_report(client, station_user, tree):
+    client.force_login(station_user)
+    url = reverse("surveillance:case_create")
+    assert client.get(url).status_code == 200
+    form = {"disease": "soi", "village": tree.village.pk, "age_years": 5, "sex": "M", "classification": "suspected",
+            "lab_result": "not_tested", "outcome": "under_treatment",
+            "diagnosed_at": (timezone.localtime() - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")}
+    bad = client.post(url, {**form, "onset_date": (TODAY + dt.timedelta(days=1)).isoformat()})
+    assert bad.status_code == 200 and "tương lai" in bad.content.decode()
+    assert not CaseReport.objects.exists()
+    good = client.post(url, {**form, "onset_date": (TODAY - dt.timedelta(days=2)).isoformat()})
+    case = CaseReport.objects.get()
+    assert good.status_code == 302 and good.url == reverse("surveillance:case_detail", args=[case.pk])
+
+
+def test_line_list_is_scoped_and_audited_with_linked_residents(client, station_user, province_user,
+                                                              other_province_user, tree):
+    resident = ResidentFactory(commune=tree.commune, village=tree.village)
+    make_case(station_user, tree, resident=resident, village=None, age_years=None, sex="")
+    make_case(station_user, tree)
+    client.force_login(station_user)
+    page = client.get(reverse("surveillance:case_list")).content.decode()
+    assert resident.full_name in page and "Không định danh" in page
+    event = AuditEvent.objects.filter(action="list", resource_type="surveillance.CaseReport").latest("pk")
+    assert list(event.subjects.values_list("resident_id", flat=True)) == [resident.pk]
+
+    client.force_login(province_user)  # sees the cases, not the name (no search scope by default)
+    page = client.get(reverse("surveillance:case_list")).content.decode()
+    assert resident.full_name not in page and "#" in page
+    client.force_login(other_province_user)
+    assert "Không có ca bệnh nào" in client.get(reverse("surveillance:case_list")).content.decode()
+    assert client.get(reverse("surveillance:case_detail", args=[CaseReport.objects.first().pk])).status_code == 404
+
+
+def test_weekly_report_grid_and_explicit_zero_report(client, station_user):
+    client.force_login(station_user)
+    url = reverse("surveillance:weekly_report")
+    assert client.get(url).status_code == 200
+    client.post(f"{url}?week={LAST_WEEK.isoformat()}", {"no_cases": "1", "cases_cum": "3"})
+    report = WeeklyReport.objects.get(week_start=LAST_WEEK)
+    assert report.lines.count() == 0
+    previous = LAST_WEEK - dt.timedelta(weeks=1)
+    client.post(f"{url}?week={previous.isoformat()}", {"cases_cum": "3", "deaths_cum": ""})
+    assert WeeklyReport.objects.get(week_start=previous).lines.get().cases == 3
+    bad = client.post(f"{url}?week={previous.isoformat()}", {"cases_cum": "ba"})
+    assert "số nguyên" in bad.content.decode()
+
+
+def test_province_user_sees_the_alert_banner_count_and_time_left(client, rf, station_user, province_user, tree):
+    make_case(station_user, tree, diagnosed_at=timezone.now() - dt.timedelta(hours=2))
+    request = rf.get("/")
+    request.user = province_user
+    assert alerts(request) == {"surveillance_open_alerts": 1}
+    request.user = station_user
+    assert alerts(request) == {}
+    client.force_login(province_user)
+    page = client.get(reverse("surveillance:alert_list")).content.decode()
+    assert "21" in page and "giờ" in page  # about 21 hours left
+    alert_pk = CaseReport.objects.get().alert.pk
+    client.post(reverse("surveillance:alert_acknowledge", args=[alert_pk]))
+    request.user = province_user
+    assert alerts(request) == {"surveillance_open_alerts": 0}
+
+
+def test_signal_review_page_moves_the_signal_and_shows_it_on_the_curve(client, province_user, signal):
+    client.force_login(province_user)
+    url = reverse("surveillance:signal_detail", args=[signal.pk])
+    page = client.get(url).content.decode()
+    assert 'data-highlight="1"' in page and 'data-signal="1"' in page
+    response = client.post(url, {"to_status": "investigating", "note": "Cử đội điều tra"})
+    assert response.status_code == 302
+    signal.refresh_from_db()
+    assert signal.status == "investigating"
+    review = SignalReview.objects.get()
+    assert (review.from_status, review.to_status, review.by, review.note) == (
+        "new", "investigating", province_user, "Cử đội điều tra")
+    refused = client.post(url, {"to_status": "new"})
+    assert "Không chuyển được" in refused.content.decode()
+    confirm = client.post(url, {"to_status": "confirmed", "note": ""})
+    assert "Cần ghi nhận xét" in confirm.content.decode()
+
+
+def test_signals_outside_scope_are_404_and_station_staff_cannot_review(client, station_user, other_province_user,
+                                                                     signal):
+    url = reverse("surveillance:signal_detail", args=[signal.pk])
+    client.force_login(other_province_user)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"to_status": "investigating"}).status_code == 404
+    client.force_login(station_user)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("surveillance:signal_list")).status_code == 404
+
+
+def test_signal_review_by_a_national_viewer_is_denied(province_user, signal, tree):
+    from django.core.exceptions import PermissionDenied
+
+    from ytcs.accounts.models import Role
+    from ytcs.surveillance.tests.factories import UserFactory
+
+    viewer = UserFactory(role=Role.NATIONAL_VIEWER, org_unit=tree.country)
+    with pytest.raises(PermissionDenied):
+        services.signal_review(actor=viewer, signal=signal, to_status="investigating")
+
+
+def test_epidemic_curves_by_week_and_onset_with_filters(client, station_user, province_user, tree):
+    make_case(station_user, tree, age_years=30, sex="M")
+    make_case(station_user, tree, age_years=3, sex="F")
+    client.force_login(province_user)
+    url = reverse("surveillance:curve")
+    weekly = client.get(url, {"disease": "soi", "unit": tree.province.pk}).content.decode()
+    assert "tổng 2" in weekly
+    filtered = client.get(url, {"disease": "soi", "unit": tree.province.pk, "age_group": "0-4"}).content.decode()
+    assert "tổng 1" in filtered
+    onset = client.get(url, {"disease": "soi", "unit": tree.province.pk, "by": "onset", "sex": "M"}).content.decode()
+    assert "tổng 1" in onset
+    assert client.get(url, {"unit": tree.other_province.pk}).status_code == 200  # invalid choice: falls back
+    assert "Tỉnh B" not in client.get(url, {"unit": tree.other_province.pk}).content.decode()
+
+
+def test_completeness_page_counts_reports_per_station(client, station_user, province_user, tree):
+    services.weekly_report_submit(actor=station_user, week=LAST_WEEK, lines={})
+    client.force_login(province_user)
+    page = client.get(reverse("surveillance:completeness"), {"unit": tree.province.pk, "weeks": 4})
+    rows = {r.unit.name: r for r in page.context["rows"]}
+    assert (rows["Xã A1"].received, rows["Xã A2"].received, rows["Xã A1"].expected) == (1, 0, 4)
