@@ -63,6 +63,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ytcs.surveillance.context_processors.alerts",
+                "ytcs.web.context_processors.shell",
             ],
         },
     },

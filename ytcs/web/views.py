@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ytcs.accounts.scope import search_scope
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.selectors import commune_table, resident_counts
 from ytcs.web.selectors import facility_counts
@@ -23,6 +22,5 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": resident_counts(actor=user),
             "facilities": facility_counts(actor=user),
             "communes": commune_table(actor=user) if above_commune else [],
-            "can_search": bool(search_scope(user).paths),
         },
     )

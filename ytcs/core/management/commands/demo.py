@@ -2,7 +2,8 @@
 
 Each step checks what exists and skips itself, so a second run reuses the first run's data:
 migrate → load org units (if none) → synthesise residents for the demo province (if it has none)
-→ facilities and staff (if none) → three years of visits (if none) → demo users (ensured) → print the logins → serve.
+→ facilities and staff (if none) → three years of visits (if none) → seven years of surveillance data
+ and a detection run (if none) → demo users (ensured) → print the logins → serve.
 """
 
 import os
@@ -19,6 +20,7 @@ from ytcs.core.text import fold
 from ytcs.orgunits import facility_services
 from ytcs.orgunits.models import HealthFacility, OrgUnit
 from ytcs.people.models import Resident
+from ytcs.surveillance.models import WeeklyCount
 
 DEFAULT_PROVINCE = "Cao Bằng"
 DEFAULT_PEOPLE = 50_000
@@ -56,6 +58,7 @@ class Command(BaseCommand):
             self._say(f"{province.name} đã có người dân, dùng lại.")
         self._facilities(province)
         self._visits(province)
+        self._surveillance(province)
         logins = self._step("Tạo tài khoản demo", lambda: self._demo_users(province))
         self._print_logins(logins, options["addr"])
         self._say(f"Sẵn sàng sau {time.monotonic() - started:.0f} s.")
@@ -86,6 +89,19 @@ class Command(BaseCommand):
         self._step(
             "Sinh lịch sử khám bệnh 3 năm (synth-visits)",
             lambda: call_command("synth-visits", "--province", province.code, "--years", "3", "--seed", "1"),
+        )
+
+    def _surveillance(self, province: OrgUnit) -> None:
+        if WeeklyCount.objects.filter(unit__path__startswith=province.path).exists():
+            self._say("Số liệu giám sát đã có, dùng lại.")
+            return
+        self._step(
+            "Sinh số liệu giám sát 7 năm (surveillance synth)",
+            lambda: call_command("surveillance", "synth", "--province", province.code, "--years", "7", "--seed", "1"),
+        )
+        self._step(
+            "Chạy phát hiện ổ dịch 8 tuần gần nhất (surveillance detect-weekly)",
+            lambda: call_command("surveillance", "detect-weekly", "--province", province.code, "--weeks", "8"),
         )
 
     def _demo_users(self, province: OrgUnit) -> list:
