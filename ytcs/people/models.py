@@ -72,11 +72,291 @@ class Resident(models.Model):
     date_of_death = models.DateField(_("ngày mất"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Added for the QĐ 831 record (records branch).
+    religion = models.CharField(_("tôn giáo"), max_length=60, blank=True)
+    mother = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name=_("mẹ"),
+    )
+    emergency_contact_name = models.CharField(_("người liên hệ khi cần"), max_length=120, blank=True)
+    emergency_contact_relationship = models.CharField(_("quan hệ của người liên hệ"), max_length=40, blank=True)
+    emergency_contact_phone = models.CharField(_("điện thoại người liên hệ"), max_length=15, blank=True)
+    bhyt_group_code = models.CharField(_("mã đối tượng BHYT"), max_length=2, blank=True)
+    bhyt_benefit_level = models.PositiveSmallIntegerField(_("mức hưởng BHYT"), null=True, blank=True)
+    bhyt_primary_care_facility_code = models.CharField(_("mã nơi đăng ký KCB ban đầu"), max_length=5, blank=True)
+    bhyt_primary_care_facility_name = models.CharField(_("nơi đăng ký KCB ban đầu"), max_length=200, blank=True)
+    cause_of_death_icd10 = models.CharField(_("nguyên nhân tử vong (ICD-10)"), max_length=8, blank=True)
+    completeness_pct = models.PositiveSmallIntegerField(
+        _("mức đầy đủ của hồ sơ (%)"), default=0, editable=False,
+        help_text="Share of the required record sections that are filled; see people.completeness",
+    )
 
     class Meta:
         verbose_name = _("người dân")
         verbose_name_plural = _("người dân")
-        indexes = [models.Index(fields=["commune", "name_folded"], name="resident_commune_name_idx")]
+        indexes = [
+            models.Index(fields=["commune", "name_folded"], name="resident_commune_name_idx"),
+            models.Index(fields=["commune", "completeness_pct"], name="resident_commune_complete_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class Relationship(models.TextChoices):
+    """Relationship to the household head, as the household book (sổ hộ khẩu) writes it."""
+
+    HEAD = "head", _("Chủ hộ")
+    SPOUSE = "spouse", _("Vợ/chồng")
+    CHILD = "child", _("Con")
+    PARENT = "parent", _("Bố/mẹ")
+    GRANDCHILD = "grandchild", _("Cháu")
+    GRANDPARENT = "grandparent", _("Ông/bà")
+    SIBLING = "sibling", _("Anh/chị/em")
+    CHILD_IN_LAW = "child_in_law", _("Con dâu/con rể")
+    OTHER = "other", _("Khác")
+
+
+# --- QĐ 831/QĐ-BYT personal health record, part II (history and health-related factors) ---
+
+
+class HealthProfile(models.Model):
+    """Blood group, condition at birth and the "reviewed: none" answers of the history sections.
+
+    A history section with no rows is ambiguous (never asked, or nothing to report); the ``*_none``
+    flags record that the nurse asked and there was nothing, so completeness can tell the two apart.
+    """
+
+    class BloodGroup(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        AB = "AB", "AB"
+        O = "O", "O"  # noqa: E741 - the blood group
+
+    class Rh(models.TextChoices):
+        POSITIVE = "+", _("Rh+ (dương)")
+        NEGATIVE = "-", _("Rh− (âm)")
+
+    class Delivery(models.TextChoices):
+        VAGINAL = "vaginal", _("Đẻ thường")
+        CAESAREAN = "caesarean", _("Đẻ mổ")
+        UNKNOWN = "unknown", _("Không rõ")
+
+    resident = models.OneToOneField(Resident, on_delete=models.CASCADE, related_name="health_profile")
+    blood_group = models.CharField(_("nhóm máu"), max_length=2, choices=BloodGroup.choices, blank=True)
+    rh = models.CharField(_("Rh"), max_length=1, choices=Rh.choices, blank=True)
+    birth_delivery = models.CharField(_("cách đẻ"), max_length=10, choices=Delivery.choices, blank=True)
+    birth_preterm = models.BooleanField(_("đẻ thiếu tháng"), null=True, blank=True)
+    birth_asphyxia = models.BooleanField(_("bị ngạt lúc đẻ"), null=True, blank=True)
+    birth_weight_g = models.PositiveSmallIntegerField(_("cân nặng lúc đẻ (gam)"), null=True, blank=True)
+    birth_length_cm = models.DecimalField(_("chiều dài lúc đẻ (cm)"), max_digits=4, decimal_places=1,
+                                          null=True, blank=True)
+    birth_defects = models.CharField(_("dị tật bẩm sinh"), max_length=255, blank=True)
+    birth_other_problems = models.CharField(_("vấn đề khác lúc sinh"), max_length=255, blank=True)
+    allergies_none = models.BooleanField(_("đã hỏi: không có dị ứng"), default=False)
+    conditions_none = models.BooleanField(_("đã hỏi: không có bệnh tật"), default=False)
+    family_history_none = models.BooleanField(_("đã hỏi: gia đình không có bệnh"), default=False)
+    disabilities_none = models.BooleanField(_("đã hỏi: không có khuyết tật"), default=False)
+    surgeries_none = models.BooleanField(_("đã hỏi: chưa phẫu thuật"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thông tin sức khỏe chung")
+
+
+class RiskFactors(models.Model):
+    """Personal risk factors (QĐ 831 part II.2): tobacco incl. thuốc lào, alcohol, drugs, activity, exposure."""
+
+    class Tobacco(models.TextChoices):
+        NONE = "none", _("Không hút")
+        CIGARETTE = "cigarette", _("Thuốc lá")
+        WATER_PIPE = "thuoc_lao", _("Thuốc lào")
+        BOTH = "both", _("Cả thuốc lá và thuốc lào")
+
+    class Alcohol(models.TextChoices):
+        NONE = "none", _("Không uống")
+        OCCASIONAL = "occasional", _("Thỉnh thoảng")
+        REGULAR = "regular", _("Thường xuyên")
+
+    class Activity(models.TextChoices):
+        NONE = "none", _("Không tập")
+        OCCASIONAL = "occasional", _("Thỉnh thoảng")
+        REGULAR = "regular", _("Thường xuyên (≥ 150 phút/tuần)")
+
+    resident = models.OneToOneField(Resident, on_delete=models.CASCADE, related_name="risk_factors")
+    tobacco = models.CharField(_("hút thuốc"), max_length=10, choices=Tobacco.choices)
+    tobacco_per_day = models.PositiveSmallIntegerField(_("số điếu/lần mỗi ngày"), null=True, blank=True)
+    tobacco_quit = models.BooleanField(_("đã bỏ thuốc"), default=False)
+    alcohol = models.CharField(_("uống rượu bia"), max_length=10, choices=Alcohol.choices)
+    alcohol_glasses_per_day = models.PositiveSmallIntegerField(_("số ly/cốc mỗi ngày"), null=True, blank=True)
+    alcohol_quit = models.BooleanField(_("đã bỏ rượu bia"), default=False)
+    drug_use = models.BooleanField(_("sử dụng ma túy"), default=False)
+    drug_use_quit = models.BooleanField(_("đã bỏ ma túy"), default=False)
+    physical_activity = models.CharField(_("hoạt động thể lực"), max_length=10, choices=Activity.choices)
+    occupational_exposure = models.CharField(
+        _("tiếp xúc yếu tố nguy cơ nghề nghiệp/môi trường"), max_length=255, blank=True,
+        help_text=_("Hóa chất, bụi, ồn, virus…"),
+    )
+    exposure_years = models.PositiveSmallIntegerField(_("thời gian tiếp xúc (năm)"), null=True, blank=True)
+    other_risks = models.CharField(_("nguy cơ khác"), max_length=255, blank=True)
+    recorded_on = models.DateField(_("ngày ghi nhận"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("yếu tố nguy cơ")
+
+
+class Allergy(models.Model):
+    class Kind(models.TextChoices):
+        DRUG = "drug", _("Thuốc")
+        CHEMICAL = "chemical", _("Hóa chất/mỹ phẩm")
+        FOOD = "food", _("Thực phẩm")
+        OTHER = "other", _("Khác")
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="allergies")
+    kind = models.CharField(_("loại dị ứng"), max_length=10, choices=Kind.choices)
+    agent = models.CharField(_("tác nhân"), max_length=200)
+    reaction = models.CharField(_("biểu hiện"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dị ứng")
+
+
+class Disability(models.Model):
+    class Kind(models.TextChoices):
+        HEARING = "hearing", _("Thính lực")
+        VISION = "vision", _("Thị lực")
+        HANDS = "hands", _("Tay")
+        LEGS = "legs", _("Chân")
+        SPINE = "spine", _("Cong vẹo cột sống")
+        CLEFT = "cleft", _("Khe hở môi, vòm miệng")
+        OTHER = "other", _("Khác")
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="disabilities")
+    kind = models.CharField(_("loại khuyết tật"), max_length=10, choices=Kind.choices)
+    description = models.CharField(_("mô tả"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khuyết tật")
+
+
+class MedicalHistory(models.Model):
+    """A condition in the person's own history or in the family's (then ``relation`` says who)."""
+
+    class Whose(models.TextChoices):
+        PERSONAL = "personal", _("Bản thân")
+        FAMILY = "family", _("Gia đình")
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="medical_history")
+    whose = models.CharField(_("tiền sử của"), max_length=8, choices=Whose.choices)
+    relation = models.CharField(_("người mắc (quan hệ)"), max_length=40, blank=True)
+    condition = models.CharField(_("bệnh"), max_length=200)
+    icd10_code = models.CharField(_("mã ICD-10"), max_length=8, blank=True)
+    since_year = models.PositiveSmallIntegerField(_("năm phát hiện"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tiền sử bệnh")
+
+
+class SurgeryHistory(models.Model):
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="surgeries")
+    procedure = models.CharField(_("phẫu thuật"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    facility = models.CharField(_("nơi phẫu thuật"), max_length=200, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tiền sử phẫu thuật")
+
+
+class ReproductiveHistory(models.Model):
+    """Reproductive health and family planning (QĐ 831 part II.7), kept for women."""
+
+    class Contraception(models.TextChoices):
+        NONE = "none", _("Không dùng")
+        PILL = "pill", _("Thuốc uống")
+        IUD = "iud", _("Dụng cụ tử cung")
+        CONDOM = "condom", _("Bao cao su")
+        INJECTION = "injection", _("Thuốc tiêm")
+        IMPLANT = "implant", _("Que cấy")
+        STERILISATION = "sterilisation", _("Triệt sản")
+        OTHER = "other", _("Khác")
+
+    resident = models.OneToOneField(Resident, on_delete=models.CASCADE, related_name="reproductive_history")
+    contraception = models.CharField(_("biện pháp tránh thai đang dùng"), max_length=14,
+                                     choices=Contraception.choices, blank=True)
+    pregnancies = models.PositiveSmallIntegerField(_("số lần có thai"), default=0)
+    miscarriages = models.PositiveSmallIntegerField(_("số lần sẩy thai"), default=0)
+    abortions = models.PositiveSmallIntegerField(_("số lần phá thai"), default=0)
+    births_vaginal = models.PositiveSmallIntegerField(_("số lần đẻ thường"), default=0)
+    births_caesarean = models.PositiveSmallIntegerField(_("số lần đẻ mổ"), default=0)
+    births_difficult = models.PositiveSmallIntegerField(_("số lần đẻ khó"), default=0)
+    births_full_term = models.PositiveSmallIntegerField(_("số lần đẻ đủ tháng"), default=0)
+    births_preterm = models.PositiveSmallIntegerField(_("số lần đẻ non"), default=0)
+    living_children = models.PositiveSmallIntegerField(_("số con hiện sống"), default=0)
+    last_pregnancy_year = models.PositiveSmallIntegerField(_("năm có thai lần cuối"), null=True, blank=True)
+    last_menstrual_period = models.DateField(_("ngày đầu kỳ kinh cuối"), null=True, blank=True)
+    gynaecological_conditions = models.CharField(_("bệnh phụ khoa"), max_length=255, blank=True)
+    recorded_on = models.DateField(_("ngày ghi nhận"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sức khỏe sinh sản")
+
+
+# --- life events ---
+
+
+class ResidenceHistory(models.Model):
+    """Where a person lived when: half-open ``[valid_from, valid_to)``; ``valid_to`` NULL = lives there now.
+
+    A commune keeps counting a person for the period they lived there after they move away.
+    """
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="residence_history")
+    commune = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("orgunits.OrgUnit", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử cư trú")
+        indexes = [models.Index(fields=["commune", "valid_from", "valid_to"], name="residence_commune_period_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["resident"], condition=models.Q(valid_to__isnull=True),
+                                    name="residence_one_current_per_resident"),
+        ]
+
+
+class LifeEvent(models.Model):
+    """The register's journal of births, deaths and moves (the audit trail says who; this says what)."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Đăng ký vào sổ")
+        BIRTH = "birth", _("Sinh")
+        DEATH = "death", _("Tử vong")
+        MOVE_OUT = "move_out", _("Chuyển đi")
+        MOVE_IN = "move_in", _("Chuyển đến")
+        MOVE_WITHIN = "move_within", _("Chuyển hộ/thôn trong xã")
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="life_events")
+    kind = models.CharField(_("sự kiện"), max_length=12, choices=Kind.choices)
+    occurred_on = models.DateField(_("ngày"))
+    commune = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                                help_text="The commune the event is recorded in")
+    other_commune = models.ForeignKey("orgunits.OrgUnit", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", help_text="For a move: where from / where to")
+    cause_icd10 = models.CharField(_("nguyên nhân (ICD-10)"), max_length=8, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện hộ tịch")
+        indexes = [models.Index(fields=["commune", "kind", "occurred_on"], name="lifeevent_commune_kind_idx")]

@@ -1,0 +1,109 @@
+"""Factories for the register tests: org units with real paths, users per role, households, residents.
+
+Paths follow the OrgUnit contract: the country is "/<pk>/", a child is ``parent.path + f"{pk}/"``.
+"""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from ytcs.accounts.models import Role, User
+from ytcs.core.text import fold
+from ytcs.orgunits.models import OrgUnit
+from ytcs.people.models import Household, Resident
+
+
+class OrgUnitFactory(DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"{n:05d}")
+    name = factory.Sequence(lambda n: f"Đơn vị {n}")
+    level = OrgUnit.Level.COUNTRY
+    parent = None
+    valid_from = datetime.date(2025, 7, 1)
+    name_folded = factory.LazyAttribute(lambda o: fold(o.name))
+
+    @factory.post_generation
+    def materialise_path(obj: OrgUnit, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+        obj.path = (obj.parent.path if obj.parent else "/") + f"{obj.pk}/"
+        if create:
+            OrgUnit.objects.filter(pk=obj.pk).update(path=obj.path)
+
+
+def unit_tree() -> dict[str, OrgUnit]:
+    """A country, one province, two communes (A with two villages, B with one)."""
+    country = OrgUnitFactory(name="Việt Nam", level=OrgUnit.Level.COUNTRY)
+    province = OrgUnitFactory(name="Cao Bằng", level=OrgUnit.Level.PROVINCE, parent=country)
+    commune_a = OrgUnitFactory(name="Xã Hoà An", level=OrgUnit.Level.COMMUNE, parent=province)
+    commune_b = OrgUnitFactory(name="Xã Nguyên Bình", level=OrgUnit.Level.COMMUNE, parent=province)
+    return {
+        "country": country, "province": province, "commune_a": commune_a, "commune_b": commune_b,
+        "village_a": OrgUnitFactory(name="Bản Giang", level=OrgUnit.Level.VILLAGE, parent=commune_a),
+        "village_a2": OrgUnitFactory(name="Bản Chang", level=OrgUnit.Level.VILLAGE, parent=commune_a),
+        "village_b": OrgUnitFactory(name="Bản Tấn", level=OrgUnit.Level.VILLAGE, parent=commune_b),
+    }
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.STATION_STAFF
+    password = factory.PostGenerationMethodCall("set_unusable_password")  # tests log in with force_login
+
+    @classmethod
+    def _after_postgeneration(cls, instance: User, create: bool, results: dict | None = None) -> None:
+        if create:
+            instance.save()
+
+
+class HouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    code = factory.Sequence(lambda n: f"HGD{n:06d}")
+    village = factory.SubFactory(OrgUnitFactory, level=OrgUnit.Level.VILLAGE)
+    commune = factory.LazyAttribute(lambda o: o.village.parent)
+    address = "Xóm 1"
+
+
+class ResidentFactory(DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    family_name = "Nguyễn"
+    middle_name = "Văn"
+    given_name = factory.Sequence(lambda n: f"An{n}")
+    full_name = factory.LazyAttribute(lambda o: f"{o.family_name} {o.middle_name} {o.given_name}")
+    name_folded = factory.LazyAttribute(lambda o: fold(o.full_name))
+    sex = "M"
+    birth_date = datetime.date(1980, 5, 1)
+    birth_year = factory.LazyAttribute(lambda o: o.birth_date.year)
+    ethnicity = "Tày"
+    commune = factory.LazyAttribute(lambda o: o.village.parent if o.village else None)
+    village = None
+
+
+def make_world() -> dict:
+    """The unit tree plus a station nurse in each commune and a provincial viewer."""
+    world = unit_tree()
+    world["nurse_a"] = UserFactory(username="nurse_a", role=Role.STATION_STAFF, org_unit=world["commune_a"])
+    world["nurse_b"] = UserFactory(username="nurse_b", role=Role.STATION_STAFF, org_unit=world["commune_b"])
+    world["provincial"] = UserFactory(username="province", role=Role.PROVINCIAL, org_unit=world["province"])
+    return world
+
+
+def person(**overrides: object) -> dict:
+    """Valid resident input for the services: a man born 1980 with a matching CCCD (Cao Bằng, 004)."""
+    data = {
+        "family_name": "Nông", "middle_name": "Văn", "given_name": "Dền", "sex": "M",
+        "birth_date": datetime.date(1980, 3, 2), "ethnicity": "Tày", "cccd": "004080001234",
+        "phone": "0912345678",
+    }
+    data.update(overrides)
+    return data
