@@ -130,3 +130,37 @@ def record_completeness(resident, *, today: datetime.date | None = None,  # noqa
     filled = _core_sections(resident, age_on(resident.birth_date, day)) | record_sections
     missing = [s for s in required if s not in filled]
     return Completeness(len(required) - len(missing), len(required), missing)
+
+
+def bulk_record_sections(resident_ids: list[int]) -> dict[int, set[str]]:
+    """The filled QĐ 831 sections of many residents at once (a handful of queries per 900 ids)."""
+    from ytcs.people.models import (
+        Allergy,
+        Disability,
+        HealthProfile,
+        MedicalHistory,
+        ReproductiveHistory,
+        RiskFactors,
+        SurgeryHistory,
+    )
+
+    result: dict[int, set[str]] = {pk: set() for pk in resident_ids}
+    flags = {"allergies_none": "allergies", "conditions_none": "medical_history",
+             "family_history_none": "family_history", "disabilities_none": "disabilities",
+             "surgeries_none": "surgeries"}
+    for start in range(0, len(resident_ids), 900):
+        chunk = resident_ids[start:start + 900]
+        for row in HealthProfile.objects.filter(resident_id__in=chunk).values(
+                "resident_id", "birth_weight_g", "birth_delivery", *flags):
+            filled = result[row["resident_id"]]
+            if row["birth_weight_g"] or row["birth_delivery"]:
+                filled.add("birth_condition")
+            filled.update(section for flag, section in flags.items() if row[flag])
+        for model, section in ((RiskFactors, "risk_factors"), (ReproductiveHistory, "reproductive"),
+                               (Allergy, "allergies"), (Disability, "disabilities"), (SurgeryHistory, "surgeries")):
+            for pk in model.objects.filter(resident_id__in=chunk).values_list("resident_id", flat=True).distinct():
+                result[pk].add(section)
+        for pk, whose in MedicalHistory.objects.filter(resident_id__in=chunk).values_list(
+                "resident_id", "whose").distinct():
+            result[pk].add("medical_history" if whose == "personal" else "family_history")
+    return result
