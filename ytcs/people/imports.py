@@ -33,6 +33,7 @@ from ytcs.audit.services import audit_record
 from ytcs.core.text import fold, nfc
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers as ids
+from ytcs.people.bulk import allocate_ids, fast_insert
 from ytcs.people.completeness import bulk_record_sections, record_completeness
 from ytcs.people.models import Household, LifeEvent, Relationship, ResidenceHistory, Resident
 from ytcs.people.services import check_capture
@@ -410,82 +411,97 @@ def import_residents(*, actor: User | None, commune: OrgUnit, name: str, content
 def _write(report: ImportReport, rows: list[dict], matches: dict[int, int], households: dict[str, Household | None],
            commune: OrgUnit, actor: User | None, dry_run: bool, name: str, request: Any) -> None:
     today = timezone.localdate()
-    new_households = []
-    for row in rows:
-        code = row["household_code"]
-        if code and households.get(code) is None:
-            households[code] = Household(code=code, commune=commune, village=row["village"], address=row["address"])
-            new_households.append(households[code])
-    report.households_created = len(new_households)
+    new_codes = list(dict.fromkeys(r["household_code"] for r in rows
+                                   if r["household_code"] and households.get(r["household_code"]) is None))
+    report.households_created = len(new_codes)
+    new_rows = [r for r in rows if r["_row"] not in matches]
+    report.created = len(new_rows)
     if dry_run:
-        report.created = sum(1 for r in rows if r["_row"] not in matches)
-        existing = Resident.objects.in_bulk(list(matches.values()))
+        existing = _current_values(list(matches.values()))
         report.updated = sum(1 for r in rows if r["_row"] in matches and _changes(existing[matches[r["_row"]]], r))
         report.unchanged = len(matches) - report.updated
         return
-    Household.objects.bulk_create(new_households, batch_size=BATCH)
-    created = []
-    for row in rows:
-        if row["_row"] in matches:
-            continue
-        household = households.get(row["household_code"]) if row["household_code"] else None
-        resident = Resident(commune=commune, household=household,
-                            village=row["village"] or (household.village if household else None),
-                            birth_year=row["birth_date"].year, full_name=row["full_name"],
-                            name_folded=row["name_folded"], **{k: row[k] for k in UPDATABLE})
-        resident.completeness_pct = record_completeness(resident, today=today, record_sections=set()).pct
-        created.append(resident)
-    Resident.objects.bulk_create(created, batch_size=BATCH)
-    report.created = len(created)
+    household_ids = {h.code: h.pk for h in households.values() if h is not None}
+    household_ids.update(zip(new_codes, allocate_ids(Household, len(new_codes)), strict=True))
+    new_households = {code: {"id": household_ids[code], "code": code, "commune_id": commune.pk, "head_id": None}
+                      for code in new_codes}
+    residents = []
+    for row, pk in zip(new_rows, allocate_ids(Resident, len(new_rows)), strict=True):
+        code = row["household_code"]
+        household = new_households.get(code)
+        if household is not None and "village_id" not in household:
+            household.update(village_id=row["village"].pk, address=row["address"])
+        village_id = (row["village"].pk if row["village"] else
+                      (households[code].village_id if households.get(code) else
+                       household["village_id"] if household else None))
+        data = {"id": pk, "commune_id": commune.pk, "household_id": household_ids.get(code), "village_id": village_id,
+                "full_name": row["full_name"], "name_folded": row["name_folded"],
+                "birth_year": row["birth_date"].year, **{k: row[k] for k in UPDATABLE}}
+        view = SimpleNamespace(**data, pk=None, date_of_death=None, emergency_contact_phone="")
+        data["completeness_pct"] = record_completeness(view, today=today, record_sections=set()).pct
+        if household is not None and data["relationship_to_head"] == "head" and household["head_id"] is None:
+            household["head_id"] = pk
+        residents.append(data)
+    fast_insert(Household, list(new_households.values()), with_ids=True)
+    fast_insert(Resident, residents, with_ids=True)
+    heads = {}
+    for r in residents:
+        if r["household_id"] and r["relationship_to_head"] == "head":
+            heads.setdefault(r["household_id"], r["id"])
+    for household in households.values():  # households already on the register that had no head
+        if household is not None and household.head_id is None and household.pk in heads:
+            Household.objects.filter(pk=household.pk).update(head_id=heads[household.pk])
     updated = _update_matched(rows, matches, today)
     report.updated, report.unchanged = len(updated), len(matches) - len(updated)
-    ResidenceHistory.objects.bulk_create(
-        [ResidenceHistory(resident_id=r.pk, commune_id=commune.pk, village_id=r.village_id,
-                          household_id=r.household_id, valid_from=today) for r in created], batch_size=BATCH)
-    LifeEvent.objects.bulk_create(
-        [LifeEvent(resident_id=r.pk, kind=LifeEvent.Kind.REGISTERED, occurred_on=today, commune_id=commune.pk,
-                   recorded_by=actor, note=name[:255]) for r in created], batch_size=BATCH)
-    heads = {r.household_id: r.pk for r in created if r.household_id and r.relationship_to_head == "head"}
-    for household in new_households:
-        household.head_id = heads.get(household.pk)
-    Household.objects.bulk_update([h for h in new_households if h.head_id], ["head"], batch_size=BATCH)
+    fast_insert(ResidenceHistory, [{"resident_id": r["id"], "commune_id": commune.pk, "village_id": r["village_id"],
+                                    "household_id": r["household_id"], "valid_from": today, "valid_to": None}
+                                   for r in residents])
+    fast_insert(LifeEvent, [{"resident_id": r["id"], "kind": LifeEvent.Kind.REGISTERED, "occurred_on": today,
+                             "commune_id": commune.pk, "recorded_by_id": actor.pk if actor else None,
+                             "note": name[:255]} for r in residents])
     audit_record(actor=actor or SimpleNamespace(username="ytcs-cli", role="operator", org_unit_id=None),
                  action="create", resource_type="people.Resident.import", resource_id=commune.pk,
-                 subject_ids=[r.pk for r in created] + updated, request=request,
+                 subject_ids=[r["id"] for r in residents] + updated, request=request,
                  changes={"file": [None, name], "created": [None, report.created], "updated": [None, report.updated],
                           "households_created": [None, report.households_created]})
 
 
-def _changes(resident: Resident, row: dict) -> dict[str, Any]:
+def _current_values(pks: list[int]) -> dict[int, dict[str, Any]]:
+    values = {}
+    for chunk in _chunks(pks):
+        for row in Resident.objects.filter(pk__in=chunk).values("pk", *UPDATABLE):
+            values[row["pk"]] = row
+    return values
+
+
+def _changes(current: dict[str, Any], row: dict) -> dict[str, Any]:
     """The row's non-empty values that differ from the register (a re-import never blanks a field)."""
-    return {k: row[k] for k in UPDATABLE if row[k] not in (None, "") and getattr(resident, k) != row[k]}
+    return {k: row[k] for k in UPDATABLE if row[k] not in (None, "") and current[k] != row[k]}
 
 
 def _update_matched(rows: list[dict], matches: dict[int, int], today: datetime.date) -> list[int]:
     if not matches:
         return []
-    existing = {}
-    for chunk in _chunks(list(matches.values())):
-        existing.update(Resident.objects.in_bulk(chunk))
-    changed, fields = [], set()
+    current = _current_values(list(matches.values()))
+    pending = {}
     for row in rows:
         pk = matches.get(row["_row"])
-        if pk is None:
-            continue
-        resident = existing[pk]
-        changes = _changes(resident, row)
-        if not changes:
-            continue
-        for key, value in changes.items():
-            setattr(resident, key, value)
-        if {"family_name", "middle_name", "given_name"} & changes.keys():
-            resident.full_name = " ".join(p for p in (resident.family_name, resident.middle_name,
-                                                      resident.given_name) if p)
-            resident.name_folded = fold(resident.full_name)
-            fields |= {"full_name", "name_folded"}
-        resident.birth_year = resident.birth_date.year
-        fields |= changes.keys() | {"birth_year", "completeness_pct"}
-        changed.append(resident)
+        if pk is not None and (changes := _changes(current[pk], row)):
+            pending[pk] = changes
+    changed, fields = [], set()
+    for chunk in _chunks(list(pending)):
+        for pk, resident in Resident.objects.in_bulk(chunk).items():
+            changes = pending[pk]
+            for key, value in changes.items():
+                setattr(resident, key, value)
+            if {"family_name", "middle_name", "given_name"} & changes.keys():
+                resident.full_name = " ".join(p for p in (resident.family_name, resident.middle_name,
+                                                          resident.given_name) if p)
+                resident.name_folded = fold(resident.full_name)
+                fields |= {"full_name", "name_folded"}
+            resident.birth_year = resident.birth_date.year
+            fields |= changes.keys() | {"birth_year", "completeness_pct"}
+            changed.append(resident)
     sections = bulk_record_sections([r.pk for r in changed])
     for resident in changed:
         resident.completeness_pct = record_completeness(resident, today=today,
