@@ -116,11 +116,20 @@ def _text(instance: models.Model, name: str) -> str:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    text = str(model._meta.get_field(name).verbose_name)
+    return text[:1].upper() + text[1:]
+
+
+def _shown(instance: models.Model, name: str) -> bool:
+    """Empty values and a plain "no" of a yes/no field (e.g. "quit smoking: no") are left out of print."""
+    model_field = instance._meta.get_field(name)
+    if isinstance(model_field, models.BooleanField) and not model_field.null and not getattr(instance, name):
+        return False
+    return bool(_text(instance, name))
 
 
 def _rows(instance: models.Model, names: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(_label(type(instance), n), _text(instance, n)) for n in names if _text(instance, n)]
+    return [(_label(type(instance), n), _text(instance, n)) for n in names if _shown(instance, n)]
 
 
 def record_display(resident: Resident) -> list[DisplaySection]:

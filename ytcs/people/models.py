@@ -221,6 +221,9 @@ class Allergy(models.Model):
     class Meta:
         verbose_name = _("dị ứng")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.agent}" + (f" ({self.reaction})" if self.reaction else "")
+
 
 class Disability(models.Model):
     class Kind(models.TextChoices):
@@ -239,6 +242,9 @@ class Disability(models.Model):
 
     class Meta:
         verbose_name = _("khuyết tật")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display()) + (f": {self.description}" if self.description else "")
 
 
 class MedicalHistory(models.Model):
@@ -260,6 +266,11 @@ class MedicalHistory(models.Model):
     class Meta:
         verbose_name = _("tiền sử bệnh")
 
+    def __str__(self) -> str:
+        who = self.relation if self.whose == self.Whose.FAMILY else self.get_whose_display()
+        code = f" [{self.icd10_code}]" if self.icd10_code else ""
+        return f"{who}: {self.condition}{code}" + (f", {self.since_year}" if self.since_year else "")
+
 
 class SurgeryHistory(models.Model):
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="surgeries")
@@ -271,6 +282,9 @@ class SurgeryHistory(models.Model):
 
     class Meta:
         verbose_name = _("tiền sử phẫu thuật")
+
+    def __str__(self) -> str:
+        return ", ".join(str(p) for p in (self.procedure, self.year, self.facility) if p)
 
 
 class ReproductiveHistory(models.Model):

@@ -1,9 +1,30 @@
 from django.urls import path
 
 from ytcs.people import views
+from ytcs.people import views_register as register
 
 app_name = "people"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("<int:pk>/", views.detail, name="detail"),
+]
+
+# Register (records branch): household registration, record sections, life events, import, export.
+urlpatterns += [
+    path("register/", register.start, name="register_start"),
+    path("register/household/new/", register.household_new, name="register_household"),
+    path("register/household/member-row/", register.member_row, name="register_member_row"),
+    path("register/import/", register.import_upload, name="register_import"),
+    path("register/import/template.csv", register.import_template, name="register_import_template"),
+    path("register/resident/<int:resident_id>/", register.record, name="register_record"),
+    path("register/resident/<int:resident_id>/edit/", register.resident_edit, name="register_resident_edit"),
+    path("register/resident/<int:resident_id>/section/<str:section>/", register.section_post,
+         name="register_section"),
+    path("register/resident/<int:resident_id>/entry/<str:section>/", register.entry_add, name="register_entry_add"),
+    path("register/resident/<int:resident_id>/entry/<str:section>/<int:entry_id>/delete/", register.entry_delete,
+         name="register_entry_delete"),
+    path("register/resident/<int:resident_id>/event/<str:kind>/", register.life_event, name="register_event"),
+    path("register/resident/<int:resident_id>/print/", register.export_print, name="register_export_print"),
+    path("register/resident/<int:resident_id>/record.pdf", register.export_pdf, name="register_export_pdf"),
+    path("register/resident/<int:resident_id>/record.json", register.export_json, name="register_export_json"),
 ]

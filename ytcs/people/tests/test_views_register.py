@@ -1,0 +1,139 @@
+"""Register pages: household in one go, errors beside the field, record sections, events, import, exports."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ytcs.audit.models import AuditEvent
+from ytcs.people.models import Household, Resident
+from ytcs.people.services import resident_create
+from ytcs.people.tests.factories import make_world, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def household_post(world, members):
+    data = {"code": "", "village": world["village_a"].pk, "address": "Xóm Trên",
+            "members-TOTAL_FORMS": str(len(members)), "members-INITIAL_FORMS": "0",
+            "members-MIN_NUM_FORMS": "1", "members-MAX_NUM_FORMS": "30"}
+    for i, member in enumerate(members):
+        data.update({f"members-{i}-{k}": v for k, v in member.items()})
+    return data
+
+
+MEMBERS = [
+    {"family_name": "Nông", "middle_name": "Văn", "given_name": "Dền", "sex": "M", "birth_date": "1980-03-02",
+     "relationship_to_head": "head", "ethnicity": "Tày", "cccd": "004080001234"},
+    {"family_name": "Lò", "middle_name": "Thị", "given_name": "Mai", "sex": "F", "birth_date": "1983-07-09",
+     "relationship_to_head": "spouse", "ethnicity": "Tày", "cccd": "004183004321"},
+    {"family_name": "Nông", "given_name": "Bảo", "sex": "M", "birth_date": "2015-01-20",
+     "relationship_to_head": "child", "ethnicity": "Tày"},
+]
+
+
+def test_household_page_registers_three_members(world):
+    client = client_for(world["nurse_a"])
+    assert client.get(reverse("people:register_household")).status_code == 200
+    response = client.post(reverse("people:register_household"), household_post(world, MEMBERS))
+    assert response.status_code == 302
+    household = Household.objects.get()
+    assert household.members.count() == 3
+    assert response["Location"] == reverse("people:register_record", args=[household.head_id])
+
+
+def test_wrong_cccd_is_shown_beside_the_member_field(world):
+    members = [dict(m) for m in MEMBERS]
+    members[1]["cccd"] = "004083004321"
+    response = client_for(world["nurse_a"]).post(reverse("people:register_household"), household_post(world, members))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_members-1-cccd_errors"' in html
+    assert "Số CCCD: chữ số thứ 4 là “0”, tức giới tính nam, nhưng giới tính đã ghi là nữ." in html
+    assert not Household.objects.exists()
+
+
+def test_member_row_partial_for_htmx(world):
+    response = client_for(world["nurse_a"]).get(reverse("people:register_member_row"), {"members-TOTAL_FORMS": "2"})
+    html = response.content.decode()
+    assert 'name="members-2-cccd"' in html and 'hx-swap-oob="true"' in html and 'value="3"' in html
+
+
+def test_register_pages_are_404_for_provincial_users(world):
+    assert client_for(world["provincial"]).get(reverse("people:register_household")).status_code == 404
+
+
+def test_record_page_sections_and_exports_are_audited(world):
+    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person(
+        sex="F", cccd="004180001234", given_name="Mai"))
+    client = client_for(world["nurse_a"])
+    page = client.get(reverse("people:register_record", args=[resident.pk]))
+    assert page.status_code == 200 and "Hồ sơ quản lý sức khỏe cá nhân" in page.content.decode()
+    bad = client.post(reverse("people:register_entry_add", args=[resident.pk, "medical_history"]), {
+        "entry-medical_history-whose": "personal", "entry-medical_history-condition": "THA",
+        "entry-medical_history-icd10_code": "XYZ"})
+    assert bad.status_code == 422 and "Mã ICD-10 “XYZ”" in bad.content.decode()
+    ok = client.post(reverse("people:register_section", args=[resident.pk, "risk_factors"]), {
+        "risk_factors-tobacco": "thuoc_lao", "risk_factors-alcohol": "none",
+        "risk_factors-physical_activity": "regular"})
+    assert ok.status_code == 302
+    assert resident.risk_factors.tobacco == "thuoc_lao"
+    printed = client.get(reverse("people:register_export_print", args=[resident.pk]))
+    assert "Thuốc lào" in printed.content.decode()
+    pdf = client.get(reverse("people:register_export_pdf", args=[resident.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    data = json.loads(client.get(reverse("people:register_export_json", args=[resident.pk])).content)
+    assert data["resident"]["cccd"] == "004180001234" and data["risk_factors"]["tobacco"] == "thuoc_lao"
+    assert data["completeness"]["pct"] == Resident.objects.get(pk=resident.pk).completeness_pct
+    exports = AuditEvent.objects.filter(action="export", resource_id=str(resident.pk))
+    assert sorted(e.changes["format"][1] for e in exports) == ["html", "json", "pdf"]
+    assert all(e.subjects.filter(resident_id=resident.pk).exists() for e in exports)
+
+
+def test_exports_of_another_communes_resident_are_404_and_not_audited(world):
+    resident = resident_create(actor=world["nurse_b"], commune=world["commune_b"], data=person())
+    client = client_for(world["nurse_a"])
+    for name in ("register_export_print", "register_export_pdf", "register_export_json", "register_record"):
+        assert client.get(reverse(f"people:{name}", args=[resident.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_death_form_shows_icd_error_beside_the_field(world):
+    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person())
+    response = client_for(world["nurse_a"]).post(reverse("people:register_event", args=[resident.pk, "death"]),
+                                                 {"died_on": "2026-01-01", "cause_icd10": "K999"})
+    assert 'id="id_cause_icd10_errors"' in response.content.decode()
+
+
+def test_import_page_dry_run_then_confirm(world):
+    client = client_for(world["nurse_a"])
+    csv_text = ("ho_ten,gioi_tinh,ngay_sinh,thon,cccd\n"
+                "Nông Văn Dền,Nam,02/03/1980,Bản Giang,004080001234\n"
+                "Lò Thị Mai,Nữ,09/07/1983,Bản Giang,004083004321\n")
+    upload = {"file": ("ds.csv", csv_text.encode())}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(reverse("people:register_import"),
+                           {"file": SimpleUploadedFile(*upload["file"], content_type="text/csv")})
+    html = response.content.decode()
+    assert 'id="import-errors"' in html and "<td>3</td><td>cccd</td>" in html
+    assert not Resident.objects.exists()
+    good = csv_text.replace("004083004321", "004183004321")
+    response = client.post(reverse("people:register_import"),
+                           {"file": SimpleUploadedFile("ds.csv", good.encode(), content_type="text/csv")})
+    token = response.context["token"]
+    assert token and not Resident.objects.exists()
+    confirmed = client.post(reverse("people:register_import"), {"confirm": "1", "token": token})
+    assert confirmed.status_code == 302 and Resident.objects.count() == 2

@@ -1,0 +1,357 @@
+"""Register pages: household registration, resident edit, the QĐ 831 record, life events, import, export.
+
+Thin views: parse the form, call one service, show the service's errors beside their fields. Records
+are reached only through ``ytcs.accounts.scope`` (404 outside scope) and every view or export of a
+record writes an audit row.
+"""
+
+import json
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from ytcs.accounts.scope import capture_scope, get_resident_for
+from ytcs.audit.services import audit_record
+from ytcs.orgunits.models import OrgUnit
+from ytcs.people import forms as f
+from ytcs.people.completeness import record_completeness
+from ytcs.people.exports import record_data, record_display, record_pdf
+from ytcs.people.imports import COLUMNS, ImportFileError, import_residents, template_csv
+from ytcs.people.life_events import birth_register, death_register, residence_move
+from ytcs.people.models import Resident
+from ytcs.people.services import (
+    LIST_SECTIONS,
+    ONE_TO_ONE_SECTIONS,
+    RegisterError,
+    household_register,
+    resident_update,
+    section_entry_add,
+    section_entry_remove,
+    section_save,
+)
+
+T = "people/register/"
+IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
+
+
+def actor_commune(user: object) -> OrgUnit:
+    """The commune a station or village worker enters data for (404 for everyone else)."""
+    unit = getattr(user, "org_unit", None)
+    if unit is not None and unit.level == OrgUnit.Level.VILLAGE:
+        unit = unit.parent
+    if unit is None or unit.level != OrgUnit.Level.COMMUNE or not capture_scope(user).covers(unit):
+        raise Http404
+    return unit
+
+
+def _member_formset(request: HttpRequest, commune: OrgUnit, *, extra_row: bool = False) -> f.MemberFormSet:
+    if request.method != "POST":
+        return f.MemberFormSet(prefix="members", commune=commune)
+    data = request.POST.copy()
+    if extra_row:
+        data["members-TOTAL_FORMS"] = str(int(data.get("members-TOTAL_FORMS", "1")) + 1)
+    return f.MemberFormSet(data, prefix="members", commune=commune)
+
+
+@login_required
+def household_new(request: HttpRequest) -> HttpResponse:
+    """Register a household and all its members in one go."""
+    commune = actor_commune(request.user)
+    adding = "add_member" in request.POST
+    form = f.HouseholdForm(request.POST or None, commune=commune)
+    formset = _member_formset(request, commune, extra_row=adding)
+    if request.method == "POST" and not adding and form.is_valid() and formset.is_valid():
+        members = [m.data_for_service() for m in formset.forms if m.has_changed()]
+        try:
+            household = household_register(actor=request.user, commune=commune, members=members, request=request,
+                                           **form.cleaned_data)
+        except RegisterError as exc:
+            _show_household_errors(form, formset, exc)
+        else:
+            messages.success(request, _("Đã đăng ký hộ %(code)s với %(count)s thành viên.")
+                             % {"code": household.code, "count": len(members)})
+            return redirect("people:register_record", resident_id=household.head_id)
+    return render(request, T + "household_form.html", {
+        "form": form, "formset": formset, "commune": commune, "ethnic_groups": f.ethnic_groups()})
+
+
+def _show_household_errors(form: f.HouseholdForm, formset: f.MemberFormSet, exc: RegisterError) -> None:
+    changed = [m for m in formset.forms if m.has_changed()]
+    for error in exc.errors:
+        parts = error.field.split(".")
+        if parts[0] == "members" and len(parts) == 3 and int(parts[1]) < len(changed):
+            target = changed[int(parts[1])]
+            target.add_error(parts[2] if parts[2] in target.fields else None, error.message)
+        else:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+@require_GET
+def member_row(request: HttpRequest) -> HttpResponse:
+    """htmx: one more member row, and the formset's new TOTAL_FORMS (swapped out of band)."""
+    commune = actor_commune(request.user)
+    try:
+        index = int(request.GET.get("members-TOTAL_FORMS", "1"))
+    except ValueError:
+        index = 1
+    index = max(1, min(index, f.MemberFormSet.max_num - 1))
+    member = f.MemberForm(prefix=f"members-{index}", commune=commune, empty_permitted=True,
+                          use_required_attribute=False)
+    return render(request, T + "_member_row.html", {"member": member, "index": index, "total": index + 1})
+
+
+@login_required
+def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = get_resident_for(request.user, resident_id)
+    if not capture_scope(request.user).covers(resident.commune):
+        raise Http404
+    form = f.ResidentForm(request.POST or None, instance=resident, commune=resident.commune)
+    if request.method == "POST" and form.is_valid():
+        data = form.data_for_service()
+        fresh = get_resident_for(request.user, resident_id)
+        try:
+            resident_update(actor=request.user, resident=fresh, data=data, request=request)
+        except RegisterError as exc:
+            f.add_register_errors(form, exc.errors)
+        else:
+            for warning in getattr(fresh, "warnings", []):
+                messages.warning(request, warning.message)
+            messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": fresh.full_name})
+            return redirect("people:register_record", resident_id=resident_id)
+    else:
+        audit_record(actor=request.user, action="view", resource_type="people.Resident", resource_id=resident.pk,
+                     subject_ids=[resident.pk], request=request)
+    return render(request, T + "resident_form.html", {"form": form, "resident": resident,
+                                                      "ethnic_groups": f.ethnic_groups()})
+
+
+def _record_context(resident: Resident, bound: dict | None = None) -> dict:
+    """Forms of every section, pre-filled; ``bound`` replaces one with the form that failed."""
+    bound = bound or {}
+    sections = {}
+    for name, model in ONE_TO_ONE_SECTIONS.items():
+        if name == "reproductive_history" and resident.sex != "F":
+            continue
+        instance = model.objects.filter(resident=resident).first()
+        sections[name] = bound.get(name) or f.SECTION_FORMS[name](instance=instance, prefix=name)
+    entries = {}
+    for name, model in LIST_SECTIONS.items():
+        entries[name] = {"rows": list(model.objects.filter(resident=resident).order_by("pk")),
+                         "form": bound.get(f"entry:{name}") or f.ENTRY_FORMS[name](prefix=f"entry-{name}")}
+    return {"resident": resident, "sections": sections, "entries": entries,
+            "completeness": record_completeness(resident), "display": record_display(resident)}
+
+
+@login_required
+def record(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """The QĐ 831 personal health record of one resident, with a form for each section."""
+    resident = get_resident_for(request.user, resident_id)
+    audit_record(actor=request.user, action="view", resource_type="people.Resident.record", resource_id=resident.pk,
+                 subject_ids=[resident.pk], request=request)
+    context = _record_context(resident)
+    context["may_edit"] = capture_scope(request.user).covers(resident.commune)
+    return render(request, T + "record.html", context)
+
+
+@login_required
+@require_POST
+def section_post(request: HttpRequest, resident_id: int, section: str) -> HttpResponse:
+    resident = get_resident_for(request.user, resident_id)
+    if section not in f.SECTION_FORMS:
+        raise Http404
+    instance = ONE_TO_ONE_SECTIONS[section].objects.filter(resident=resident).first()
+    form = f.SECTION_FORMS[section](request.POST, instance=instance, prefix=section)
+    if form.is_valid():
+        try:
+            section_save(actor=request.user, resident=resident, section=section, data=form.cleaned_data,
+                         request=request)
+        except RegisterError as exc:
+            f.add_register_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect(f"{_record_url(resident_id)}#{section}")
+    return render(request, T + "record.html", {**_record_context(resident, {section: form}), "may_edit": True},
+                  status=422)
+
+
+@login_required
+@require_POST
+def entry_add(request: HttpRequest, resident_id: int, section: str) -> HttpResponse:
+    resident = get_resident_for(request.user, resident_id)
+    if section not in f.ENTRY_FORMS:
+        raise Http404
+    form = f.ENTRY_FORMS[section](request.POST, prefix=f"entry-{section}")
+    if form.is_valid():
+        try:
+            section_entry_add(actor=request.user, resident=resident, section=section, data=form.cleaned_data,
+                              request=request)
+        except RegisterError as exc:
+            f.add_register_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Đã thêm."))
+            return redirect(f"{_record_url(resident_id)}#{section}")
+    return render(request, T + "record.html",
+                  {**_record_context(resident, {f"entry:{section}": form}), "may_edit": True}, status=422)
+
+
+@login_required
+@require_POST
+def entry_delete(request: HttpRequest, resident_id: int, section: str, entry_id: int) -> HttpResponse:
+    resident = get_resident_for(request.user, resident_id)
+    if section not in LIST_SECTIONS:
+        raise Http404
+    section_entry_remove(actor=request.user, resident=resident, section=section, entry_id=entry_id, request=request)
+    messages.success(request, _("Đã xoá."))
+    return redirect(f"{_record_url(resident_id)}#{section}")
+
+
+def _record_url(resident_id: int) -> str:
+    return reverse("people:register_record", kwargs={"resident_id": resident_id})
+
+
+EVENT_FORMS = {"birth": f.BirthForm, "death": f.DeathForm, "move": f.MoveForm}
+EVENT_TITLES = {"birth": gettext_lazy("Đăng ký trẻ sinh ra"), "death": gettext_lazy("Ghi nhận tử vong"),
+                "move": gettext_lazy("Chuyển nơi cư trú")}
+
+
+@login_required
+def life_event(request: HttpRequest, resident_id: int, kind: str) -> HttpResponse:
+    """Birth (of this mother's child), death, or a move of this resident."""
+    resident = get_resident_for(request.user, resident_id)
+    if kind not in EVENT_FORMS or not capture_scope(request.user).covers(resident.commune):
+        raise Http404
+    form = EVENT_FORMS[kind](request.POST or None)
+    if kind == "birth" and not request.POST:
+        form.initial["family_name"] = resident.family_name
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == "birth":
+                child = birth_register(actor=request.user, mother=resident, child=form.child(),
+                                       birth_condition=form.birth_condition(), request=request)
+                messages.success(request, _("Đã đăng ký trẻ %(name)s.") % {"name": child.full_name})
+                return redirect("people:register_record", resident_id=child.pk)
+            if kind == "death":
+                death_register(actor=request.user, resident=resident, request=request, **data)
+                messages.success(request, _("Đã ghi nhận tử vong."))
+                return redirect("people:register_record", resident_id=resident.pk)
+            residence_move(actor=request.user, resident=resident, to_commune=data["to_commune"],
+                           to_village=data["to_village"], moved_on=data["moved_on"], request=request)
+        except RegisterError as exc:
+            for error in exc.errors:
+                name = {"to_commune": "to_commune_code", "to_village": "to_village_code"}.get(error.field, error.field)
+                form.add_error(name if name in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Đã ghi nhận việc chuyển nơi cư trú."))
+            if resident.commune_id == data["to_commune"].pk:
+                return redirect("people:register_record", resident_id=resident.pk)
+            return redirect("home")
+    return render(request, T + "life_event.html", {"form": form, "resident": resident, "kind": kind,
+                                                   "title": EVENT_TITLES[kind]})
+
+
+# --- import ---
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a list, see every bad row (dry run), then confirm to write it all."""
+    commune = actor_commune(request.user)
+    form = f.ImportForm(request.POST or None, request.FILES or None)
+    report, token = None, None
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get("people_import", {})
+        token = request.POST.get("token", "")
+        path = IMPORT_DIR / stored.get(token, "-")
+        if token not in stored or not path.is_file():
+            messages.error(request, _("Tệp đã hết hạn; hãy tải lên lại."))
+            return redirect("people:register_import")
+        try:
+            report = import_residents(actor=request.user, commune=commune, name=stored[token].split("_", 1)[1],
+                                      content=path.read_bytes(), dry_run=False, request=request)
+        finally:
+            path.unlink(missing_ok=True)
+            stored.pop(token, None)
+            request.session["people_import"] = stored
+        if report.written:
+            messages.success(request, _("Đã nhập %(created)s người mới, cập nhật %(updated)s người.")
+                             % {"created": report.created, "updated": report.updated})
+            return redirect("people:register_import")
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            report = import_residents(actor=request.user, commune=commune, name=upload.name, content=content,
+                                      dry_run=True, request=request)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if report.ok:
+                token = uuid.uuid4().hex
+                IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+                safe_name = f"{token}_{Path(upload.name).name}"
+                (IMPORT_DIR / safe_name).write_bytes(content)
+                request.session["people_import"] = {**request.session.get("people_import", {}), token: safe_name}
+    return render(request, T + "import.html", {"form": form, "report": report, "token": token, "commune": commune,
+                                               "columns": COLUMNS, "shown_errors": report.errors[:1000] if report
+                                               else []})
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-nguoi-dan.csv"'
+    return response
+
+
+# --- export ---
+
+
+def _export_audit(request: HttpRequest, resident: Resident, fmt: str) -> None:
+    audit_record(actor=request.user, action="export", resource_type="people.Resident.record", resource_id=resident.pk,
+                 subject_ids=[resident.pk], changes={"format": [None, fmt]}, request=request)
+
+
+@login_required
+def export_print(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = get_resident_for(request.user, resident_id)
+    _export_audit(request, resident, "html")
+    return render(request, "people/export/record_print.html", {
+        "resident": resident, "display": record_display(resident), "completeness": record_completeness(resident)})
+
+
+@login_required
+def export_pdf(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = get_resident_for(request.user, resident_id)
+    _export_audit(request, resident, "pdf")
+    response = HttpResponse(record_pdf(resident, station_name=resident.commune.name), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ho-so-suc-khoe-{resident.pk}.pdf"'
+    return response
+
+
+@login_required
+def export_json(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = get_resident_for(request.user, resident_id)
+    _export_audit(request, resident, "json")
+    response = HttpResponse(json.dumps(record_data(resident), ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ho-so-suc-khoe-{resident.pk}.json"'
+    return response
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Entry page of the register tools for the user's commune."""
+    commune = actor_commune(request.user)
+    return render(request, T + "start.html", {"commune": commune})
+
