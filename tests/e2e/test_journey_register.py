@@ -3,25 +3,19 @@
 import os
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from ytcs.accounts.models import Role
 from ytcs.people.models import Household
 from ytcs.people.tests.factories import UserFactory, unit_tree
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PASSWORD = "Mat-khau-2026"
 
 
 @pytest.fixture
-def page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 412, "height": 900})
-        yield context.new_page()
-        browser.close()
+def page(phone):
+    """The phone-sized Chromium page of tests/e2e/conftest.py."""
+    return phone
 
 
 def fill_member(page, index, *, family, middle, given, sex, born, relationship, cccd=""):
@@ -45,9 +39,10 @@ def test_register_household_of_three_and_read_a_cccd_error(live_server, page):
     nurse.save()
 
     page.goto(live_server.url + "/login/")
-    page.fill("#id_username", "y_ta_hoa_an")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.get_by_label("Tên đăng nhập").fill("y_ta_hoa_an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
     page.goto(live_server.url + "/people/register/household/new/")
     expect(page.locator("h1")).to_contain_text("Đăng ký hộ gia đình")
 

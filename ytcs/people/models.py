@@ -73,18 +73,21 @@ class Resident(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Added for the QĐ 831 record (records branch).
-    religion = models.CharField(_("tôn giáo"), max_length=60, blank=True)
+    religion = models.CharField(_("tôn giáo"), max_length=60, blank=True, default="")
     mother = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name=_("mẹ"),
     )
-    emergency_contact_name = models.CharField(_("người liên hệ khi cần"), max_length=120, blank=True)
-    emergency_contact_relationship = models.CharField(_("quan hệ của người liên hệ"), max_length=40, blank=True)
-    emergency_contact_phone = models.CharField(_("điện thoại người liên hệ"), max_length=15, blank=True)
-    bhyt_group_code = models.CharField(_("mã đối tượng BHYT"), max_length=2, blank=True)
+    emergency_contact_name = models.CharField(_("người liên hệ khi cần"), max_length=120, blank=True, default="")
+    emergency_contact_relationship = models.CharField(_("quan hệ của người liên hệ"),
+        max_length=40, blank=True, default="")
+    emergency_contact_phone = models.CharField(_("điện thoại người liên hệ"), max_length=15, blank=True, default="")
+    bhyt_group_code = models.CharField(_("mã đối tượng BHYT"), max_length=2, blank=True, default="")
     bhyt_benefit_level = models.PositiveSmallIntegerField(_("mức hưởng BHYT"), null=True, blank=True)
-    bhyt_primary_care_facility_code = models.CharField(_("mã nơi đăng ký KCB ban đầu"), max_length=5, blank=True)
-    bhyt_primary_care_facility_name = models.CharField(_("nơi đăng ký KCB ban đầu"), max_length=200, blank=True)
-    cause_of_death_icd10 = models.CharField(_("nguyên nhân tử vong (ICD-10)"), max_length=8, blank=True)
+    bhyt_primary_care_facility_code = models.CharField(_("mã nơi đăng ký KCB ban đầu"),
+        max_length=5, blank=True, default="")
+    bhyt_primary_care_facility_name = models.CharField(_("nơi đăng ký KCB ban đầu"),
+        max_length=200, blank=True, default="")
+    cause_of_death_icd10 = models.CharField(_("nguyên nhân tử vong (ICD-10)"), max_length=8, blank=True, default="")
     completeness_pct = models.PositiveSmallIntegerField(
         _("mức đầy đủ của hồ sơ (%)"), default=0, editable=False,
         help_text="Share of the required record sections that are filled; see people.completeness",

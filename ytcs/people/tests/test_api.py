@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from fhir.resources.R4B.patient import Patient
 
@@ -20,7 +21,8 @@ def world():
 
 
 def client_for(user, language="vi"):
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the project's language switch (web middleware)
     client.force_login(user)
     return client
 
@@ -58,7 +60,7 @@ def test_wrong_cccd_gives_structured_422_in_vietnamese(world):
         "message": "Số CCCD: chữ số thứ 4 là “0”, tức giới tính nam, nhưng giới tính đã ghi là nữ."}]}
 
 
-def test_422_follows_accept_language(world):
+def test_422_follows_the_users_language(world):
     response = post(client_for(world["nurse_a"], "en"), "/api/people/residents",
                     {**member(sex="F"), "commune": world["commune_a"].pk})
     assert response.json()["errors"][0]["message"] == (
