@@ -14,7 +14,9 @@ from ytcs.people.synth import data
 
 HEAD, WIFE, HUSBAND, CHILD, FATHER, MOTHER, FATHER_IN_LAW, MOTHER_IN_LAW, GRANDCHILD, DAUGHTER_IN_LAW = range(10)
 # Codes of people.Relationship; the head's parents-in-law have no code of their own in the household book.
-RELATIONSHIPS = ["head", "spouse", "spouse", "child", "parent", "parent", "other", "other", "grandchild", "child_in_law"]
+RELATIONSHIPS = [
+    "head", "spouse", "spouse", "child", "parent", "parent", "other", "other", "grandchild", "child_in_law",
+]
 _LISTING_RANK = np.array([0, 1, 1, 3, 2, 2, 2, 2, 5, 4])  # order of members in a household listing
 
 
