@@ -33,8 +33,8 @@ from ytcs.surveillance.weeks import last_complete_week
 SYNTH_USERNAME = "ytcs-synth"
 # code: (mean weekly cases per commune, seasonal amplitude, peak ISO week(s))
 CASE_DISEASES = {
-    "sot_xuat_huyet": (0.35, 1.4, (40,)),
-    "tay_chan_mieng": (0.25, 0.9, (14, 42)),
+    "sot_xuat_huyet": (0.04, 1.4, (40,)),  # ~2 per 1,000 a year, the national order of magnitude
+    "tay_chan_mieng": (0.03, 0.9, (14, 42)),
     "lao_phoi": (0.05, 0.0, ()),
     "sot_ret": (0.01, 0.5, (30,)),
     "ho_ga": (0.01, 0.3, (20,)),
@@ -136,7 +136,7 @@ def synthesise(*, province: OrgUnit, years: int, seed: int, as_of: dt.date) -> s
     recent = last - dt.timedelta(weeks=1)
     Alert.objects.bulk_create([
         Alert(case=c, disease=c.disease, commune=c.commune, deadline_at=c.deadline_at)
-        for c in saved_cases if c.disease.is_immediate and c.week_start >= recent
+        for c in saved_cases if c.disease.is_immediate and c.week_start >= last
     ])
     cells = rebuild_weekly_counts(unit_ids=ids)
     return (f"{province.name}: {len(communes)} communes, {len(weeks)} weeks, {len(saved)} weekly reports, "
