@@ -1,11 +1,10 @@
-"""Out-of-scope residents answer 404, exactly like absent ones, through the UI and the API."""
+"""Out-of-scope residents answer 404, exactly like absent ones, through the real UI page and API endpoint."""
 
 import pytest
 
 from ytcs.accounts.models import Role
 from ytcs.accounts.tests.factories import UserFactory
 
-pytestmark = pytest.mark.urls("ytcs.accounts.tests.urls")
 
 
 def test_commune_user_cannot_open_another_communes_resident_by_url_or_api(client, world, residents):
