@@ -1,10 +1,8 @@
 """Out-of-scope residents answer 404, exactly like absent ones, through the real UI page and API endpoint."""
 
-import pytest
 
 from ytcs.accounts.models import Role
 from ytcs.accounts.tests.factories import UserFactory
-
 
 
 def test_commune_user_cannot_open_another_communes_resident_by_url_or_api(client, world, residents):
