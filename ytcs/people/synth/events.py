@@ -14,10 +14,11 @@ moves of everyone alive and already registered on the moving day.
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from ytcs.people.models import Household, LifeEvent, Relationship, ResidenceHist
 from ytcs.people.synth import data, event_rates, generator
 from ytcs.people.synth.ids import UniqueNumbers
 from ytcs.people.synth.service import Mode, SynthInputError, _household_prefix, _label
+from ytcs.people.synth.writer import BulkWriter
 
 SYNTH_NOTE = "Dữ liệu tổng hợp (ytcs synth-events)"
 MAX_YEARS = 20
@@ -105,21 +107,28 @@ class _State:
     events: list[tuple[int, str, int, int, int, str]] = field(default_factory=list)  # i, kind, day, commune, other
     old_heads_cleared: set[int] = field(default_factory=set)
 
+    pending: list[tuple] = field(default_factory=list)
+
     def add_person(self, *, male: bool, birth: int, hh: int, rel: str, family: str, ethnicity: str) -> int:
-        i = len(self.pk)
-        self.pk = np.append(self.pk, 0)
-        self.male = np.append(self.male, male)
-        self.birth = np.append(self.birth, birth)
-        self.death = np.append(self.death, ALIVE)
-        self.hh = np.append(self.hh, hh)
-        self.last_birth = np.append(self.last_birth, 0)
-        self.open_from = np.append(self.open_from, birth)
-        self.open_hh = np.append(self.open_hh, hh)
-        self.open_pk = np.append(self.open_pk, 0)
+        """A newborn's index; the arrays grow once per year in ``flush`` (appending one by one is quadratic)."""
+        self.pending.append((male, birth, hh))
         self.rel.append(rel)
         self.family.append(family)
         self.ethnicity.append(ethnicity)
-        return i
+        return len(self.pk) + len(self.pending) - 1
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        male, birth, hh = (np.array(column, dtype=dtype) for column, dtype in
+                           zip(zip(*self.pending, strict=True), (bool, np.int64, np.int64), strict=True))
+        zeros = np.zeros(len(birth), dtype=np.int64)
+        self.pk, self.male = np.concatenate([self.pk, zeros]), np.concatenate([self.male, male])
+        self.birth, self.death = np.concatenate([self.birth, birth]), np.concatenate([self.death, zeros + ALIVE])
+        self.hh, self.last_birth = np.concatenate([self.hh, hh]), np.concatenate([self.last_birth, zeros])
+        self.open_from, self.open_hh = np.concatenate([self.open_from, birth]), np.concatenate([self.open_hh, hh])
+        self.open_pk = np.concatenate([self.open_pk, zeros])
+        self.pending = []
 
 
 def _check(*, years: int, seed: int, shares: dict[str, float]) -> None:
@@ -256,6 +265,7 @@ class _Simulation:
         died = self._deaths(rng, lo, hi)
         moving = self._choose_moves(rng, lo, hi)
         self._births(rng, lo, hi)
+        self.s.flush()
         self._apply_moves(moving)
         for i in died:  # after the moves: someone who moved before dying died in the new commune
             s = self.s
@@ -419,10 +429,52 @@ def _write(state: _State, *, province: OrgUnit, today: date) -> int:
     for i, row in zip(s.newborns, babies, strict=True):
         s.pk[i] = row.pk
 
+    _update_residents(s, today=today, now=now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {connection.ops.quote_name(ResidenceHistory._meta.db_table)} SET valid_to = %s WHERE id = %s",  # noqa: S608
+            [(date.fromordinal(day).isoformat(), pk) for pk, day in s.closed_existing],
+        )
+    writer = BulkWriter()
+    periods = [(i, hh, start, end) for i, hh, start, end in s.closed_rows]
+    periods += [(i, int(s.open_hh[i]), int(s.open_from[i]), None) for i in np.flatnonzero(s.open_pk == 0).tolist()]
+    households = [s.households[hh] for _i, hh, _start, _end in periods]
+    _insert(writer, ResidenceHistory, {
+        "resident_id": [int(s.pk[i]) for i, *_rest in periods],
+        "commune_id": [h.commune_id for h in households],
+        "village_id": [h.village_id for h in households],
+        "household_id": [h.pk for h in households],
+        "valid_from": [date.fromordinal(start).isoformat() for _i, _hh, start, _end in periods],
+        "valid_to": [None if end is None else date.fromordinal(end).isoformat() for *_rest, end in periods],
+    }, len(periods))
+    events = sorted(s.events, key=lambda e: (e[2], e[0], e[1]))
+    _insert(writer, LifeEvent, {
+        "resident_id": [int(s.pk[e[0]]) for e in events],
+        "kind": [str(e[1]) for e in events],
+        "occurred_on": [date.fromordinal(e[2]).isoformat() for e in events],
+        "commune_id": [e[3] for e in events],
+        "other_commune_id": [e[4] or None for e in events],
+        "cause_icd10": [e[5] for e in events],
+        "note": SYNTH_NOTE,
+        "recorded_by_id": None,
+        "recorded_at": connection.ops.adapt_datetimefield_value(now),
+    }, len(events))
+    return len(periods)
+
+
+def _insert(writer: BulkWriter, model: type[Model], columns: dict, count: int) -> None:
+    if count:
+        ids = writer.reserve_ids(model, count)
+        writer.send(writer.prepare(model, {"id": ids.tolist(), **columns}, count))
+
+
+def _update_residents(s: _State, *, today: date, now: datetime) -> None:
+    """Deaths and moves on the resident rows, with the completeness the services would store."""
     touched = sorted({int(s.pk[i]) for i in (*s.causes, *s.moved)})
     residents = Resident.objects.in_bulk(touched)
     sections = bulk_record_sections(touched)
     index = {int(pk): i for i, pk in enumerate(s.pk.tolist())}
+    rows = []
     for pk, resident in residents.items():
         i = index[pk]
         if i in s.causes:
@@ -431,34 +483,16 @@ def _write(state: _State, *, province: OrgUnit, today: date) -> int:
         if i in s.moved:
             h = s.households[s.hh[i]]
             resident.commune_id, resident.village_id, resident.household_id = h.commune_id, h.village_id, h.pk
-        resident.updated_at = now
-        resident.completeness_pct = record_completeness(resident, today=today, record_sections=sections[pk]).pct
-    Resident.objects.bulk_update(
-        residents.values(), ["date_of_death", "cause_of_death_icd10", "commune", "village", "household",
-                             "updated_at", "completeness_pct"], batch_size=500,
-    )
-
-    closing = ResidenceHistory.objects.in_bulk([pk for pk, _day in s.closed_existing])
-    for pk, day in s.closed_existing:
-        closing[pk].valid_to = date.fromordinal(day)
-    ResidenceHistory.objects.bulk_update(closing.values(), ["valid_to"], batch_size=500)
-    periods = [_period(s, i, hh, start, end) for i, hh, start, end in s.closed_rows]
-    periods += [_period(s, i, int(s.open_hh[i]), int(s.open_from[i]), None)
-                for i in np.flatnonzero(s.open_pk == 0).tolist()]
-    ResidenceHistory.objects.bulk_create(periods, batch_size=2000)
-    LifeEvent.objects.bulk_create([
-        LifeEvent(resident_id=int(s.pk[i]), kind=kind, occurred_on=date.fromordinal(day), commune_id=commune,
-                  other_commune_id=other or None, cause_icd10=cause, note=SYNTH_NOTE)
-        for i, kind, day, commune, other, cause in sorted(s.events, key=lambda e: (e[2], e[0], e[1]))
-    ], batch_size=2000)
-    return len(periods)
-
-
-def _period(s: _State, i: int, hh: int, start: int, end: int | None) -> ResidenceHistory:
-    h = s.households[hh]
-    return ResidenceHistory(resident_id=int(s.pk[i]), commune_id=h.commune_id, village_id=h.village_id,
-                            household_id=h.pk, valid_from=date.fromordinal(start),
-                            valid_to=date.fromordinal(end) if end is not None else None)
+        pct = record_completeness(resident, today=today, record_sections=sections[pk]).pct
+        rows.append((resident.date_of_death.isoformat() if resident.date_of_death else None,
+                     resident.cause_of_death_icd10, resident.commune_id, resident.village_id, resident.household_id,
+                     connection.ops.adapt_datetimefield_value(now), pct, pk))
+    columns = ("date_of_death", "cause_of_death_icd10", "commune_id", "village_id", "household_id", "updated_at",
+               "completeness_pct")
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {quote(Resident._meta.db_table)} SET {assignments} WHERE id = %s", rows)  # noqa: S608
 
 
 def _newborn_row(s: _State, i: int, baby: _Newborn, *, province: OrgUnit, today: date) -> Resident:
