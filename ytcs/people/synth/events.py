@@ -143,8 +143,14 @@ def _check(*, years: int, seed: int, shares: dict[str, float]) -> None:
 
 
 def synthetic_events_exist(province: OrgUnit) -> bool:
-    """Whether ``life_events_synthesise`` already ran for ``province`` (the demo's skip test)."""
+    """Whether ``life_events_synthesise`` already ran for ``province``."""
     return LifeEvent.objects.filter(note=SYNTH_NOTE, commune__path__startswith=province.path).exists()
+
+
+def synthetic_events_pending(province: OrgUnit) -> bool:
+    """Whether ``province`` has a synthetic population without synthetic events yet (the demo's test)."""
+    has_people = Household.objects.filter(code__startswith=_household_prefix(province)).exists()
+    return has_people and not synthetic_events_exist(province)
 
 
 def life_events_synthesise(

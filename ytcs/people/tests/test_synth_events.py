@@ -191,3 +191,16 @@ def test_province_without_synthetic_people_is_refused(db: None) -> None:
     province = province_with_communes(communes=2)
     with pytest.raises(SynthInputError, match="ytcs synth"):
         life_events_synthesise(province=province, years=1, seed=1, as_of=AS_OF)
+
+
+@pytest.mark.django_db
+def test_demo_adds_events_once_before_the_visits(province: OrgUnit) -> None:
+    """The demo step runs on a synthetic province without events, then skips itself."""
+    from ytcs.core.management.commands.demo import Command
+
+    command = Command(stdout=StringIO())
+    command._life_events(province)
+    events = LifeEvent.objects.count()
+    assert events > 0 and synthetic_events_exist(province)
+    command._life_events(province)
+    assert LifeEvent.objects.count() == events

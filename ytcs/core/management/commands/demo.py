@@ -2,6 +2,7 @@
 
 Each step checks what exists and skips itself, so a second run reuses the first run's data:
 migrate → load org units (if none) → synthesise residents for the demo province (if it has none)
+→ three years of births, deaths and moves (once, for a synthetic population without visits yet)
 → facilities and staff (if none) → three years of visits (if none) → seven years of surveillance data
  and a detection run (if none) → demo users (ensured) → print the logins → serve.
 """
@@ -20,6 +21,7 @@ from ytcs.core.text import fold
 from ytcs.orgunits import facility_services
 from ytcs.orgunits.models import HealthFacility, OrgUnit
 from ytcs.people.models import Resident
+from ytcs.people.synth.events import synthetic_events_pending
 from ytcs.surveillance.models import WeeklyCount
 
 DEFAULT_PROVINCE = "Cao Bằng"
@@ -56,6 +58,7 @@ class Command(BaseCommand):
             )
         else:
             self._say(f"{province.name} đã có người dân, dùng lại.")
+        self._life_events(province)
         self._facilities(province)
         self._visits(province)
         self._surveillance(province)
@@ -74,6 +77,17 @@ class Command(BaseCommand):
             if len(found) == 1:
                 return found[0]
         raise CommandError(f"Không tìm thấy tỉnh hiện hành tên «{name}» (--province).")
+
+    def _life_events(self, province: OrgUnit) -> None:
+        """Before the visits, so synth-visits sees the deaths and stops each person's visits at death."""
+        visits = Encounter.objects.filter(commune__path__startswith=province.path)
+        if not synthetic_events_pending(province) or visits.exists():
+            self._say("Sự kiện sinh, tử, chuyển cư đã có, hoặc không có dân cư tổng hợp / đã có lượt khám: bỏ qua.")
+            return
+        self._step(
+            "Sinh sự kiện sinh, tử vong, chuyển cư 3 năm (synth-events)",
+            lambda: call_command("synth-events", "--province", province.code, "--years", "3", "--seed", "1"),
+        )
 
     def _facilities(self, province: OrgUnit) -> None:
         if HealthFacility.objects.filter(org_unit__path__startswith=province.path).exists():
