@@ -70,6 +70,10 @@ class Resident(models.Model):
     bhyt_valid_from = models.DateField(_("BHYT có giá trị từ"), null=True, blank=True)
     bhyt_valid_to = models.DateField(_("BHYT có giá trị đến"), null=True, blank=True)
     date_of_death = models.DateField(_("ngày mất"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        verbose_name=_("đã gộp vào"), help_text="Set when this registration was merged into another (people.dedup)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Added for the QĐ 831 record (records branch).
@@ -377,3 +381,6 @@ class LifeEvent(models.Model):
     class Meta:
         verbose_name = _("sự kiện hộ tịch")
         indexes = [models.Index(fields=["commune", "kind", "occurred_on"], name="lifeevent_commune_kind_idx")]
+
+
+from ytcs.people.dedup.models import DuplicateCandidate, MergeLog  # noqa: E402, F401 - models of the people app

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -44,7 +44,7 @@ def resident_counts(*, actor: User) -> ResidentCounts:
     """Living residents and households in the actor's aggregate scope."""
     area = aggregate_scope(actor).q("commune")
     return ResidentCounts(
-        residents=Resident.objects.filter(area, date_of_death__isnull=True).count(),
+        residents=Resident.objects.filter(area, date_of_death__isnull=True, merged_into__isnull=True).count(),
         households=Household.objects.filter(area).count(),
     )
 
@@ -53,7 +53,7 @@ def commune_table(*, actor: User, limit: int = 15) -> list[CommuneRow]:
     """The communes of the actor's area with the most living residents, largest first."""
     area = aggregate_scope(actor).q("commune")
     top = list(
-        Resident.objects.filter(area, date_of_death__isnull=True)
+        Resident.objects.filter(area, date_of_death__isnull=True, merged_into__isnull=True)
         .values("commune_id", "commune__name")
         .annotate(n=Count("id"))
         .order_by("-n", "commune__name")[:limit]
@@ -95,11 +95,25 @@ class ParsedQuery:
     value: str = ""
     tokens: tuple[str, ...] = ()
     birth_year: int | None = None
+    birth_date: datetime.date | None = None
 
 
 _SEPARATORS = re.compile(r"[\s.\-()]+")
 _BHYT = re.compile(r"^[A-Z]{2}[1-5]\d{12}$")
 _YEAR = re.compile(r"^(19\d\d|20\d\d|2100)$")
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _as_date(token: str) -> datetime.date | None:
+    """A day/month/year token ("17/05/1980") as a date, or None."""
+    match = _DATE.match(token)
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -127,90 +141,118 @@ def parse_query(text: str) -> ParsedQuery:
     if _BHYT.match(compact.upper()):
         return ParsedQuery(QueryKind.BHYT, compact.upper())
     tokens = fold(text).split()
+    dates = [d for d in map(_as_date, tokens) if d]
     years = [t for t in tokens if _YEAR.match(t)]
-    names = tuple(dict.fromkeys(t for t in tokens if not _YEAR.match(t)))
+    names = tuple(dict.fromkeys(t for t in tokens if not _YEAR.match(t) and not _as_date(t)))
     if not names:
         return ParsedQuery(QueryKind.EMPTY)
-    return ParsedQuery(QueryKind.NAME, " ".join(names), names, int(years[0]) if years else None)
+    birth_year = int(years[0]) if years else dates[0].year if dates else None
+    return ParsedQuery(QueryKind.NAME, " ".join(names), names, birth_year, dates[0] if dates else None)
 
 
-def _word(field: str, token: str) -> Q:
-    """``token`` as a whole word of the single-spaced ``field``."""
-    return (
-        Q(**{field: token})
-        | Q(**{f"{field}__startswith": f"{token} "})
-        | Q(**{f"{field}__endswith": f" {token}"})
-        | Q(**{f"{field}__contains": f" {token} "})
-    )
-
-
-def _matching(query: ParsedQuery) -> tuple[Q, list]:
-    """The filter for ``query`` and the ordering that ranks the best matches first."""
+def _identifier_condition(query: ParsedQuery) -> Q:
+    """Exact matches on the indexed identifier columns."""
     if query.kind == QueryKind.CCCD:
-        return Q(cccd=query.value), ["name_folded", "pk"]
+        return Q(cccd=query.value)
     if query.kind == QueryKind.BHXH_OR_PHONE:
-        return Q(social_insurance_number=query.value) | Q(phone=query.value), ["name_folded", "pk"]
+        return Q(social_insurance_number=query.value) | Q(phone=query.value)
     if query.kind == QueryKind.PHONE:
-        return Q(phone=query.value), ["name_folded", "pk"]
-    if query.kind == QueryKind.BHYT:
-        # Cards since 2021 print only the 10-digit BHXH number, which is the tail of the 15-character code.
-        return Q(bhyt_card_number=query.value) | Q(social_insurance_number=query.value[-10:]), ["name_folded", "pk"]
-    condition = Q()
-    for token in query.tokens:
-        condition &= _word("name_folded", token)
-    if query.birth_year:
-        condition &= Q(birth_year=query.birth_year)
-    given_name = Q()
-    for token in query.tokens:
-        given_name |= Q(name_folded=token) | Q(name_folded__endswith=f" {token}")
-    rank = Case(
-        When(name_folded=query.value, then=Value(0)),
-        When(given_name, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return condition, [rank, "name_folded", "birth_year", "pk"]
+        return Q(phone=query.value)
+    # BHYT: cards since 2021 print only the 10-digit BHXH number, which is the tail of the 15-character code.
+    return Q(bhyt_card_number=query.value) | Q(social_insurance_number=query.value[-10:])
+
+
+class _RankedResidents:
+    """Residents in the engine's rank order, fetched a page at a time (what ``Paginator`` needs)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list[Resident]:
+        ids = self.ids[window]
+        rows = Resident.objects.filter(pk__in=ids).select_related("commune", "village").in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 @dataclass(frozen=True)
 class SearchResults:
     query: ParsedQuery
     page: Page | None
+    capped: bool = False  # more residents matched than were ranked: ``total`` is a lower bound
+    village: str = ""
 
     @property
     def total(self) -> int:
         return self.page.paginator.count if self.page else 0
 
 
+def villages_matching(*, actor: User, text: str) -> list[int]:
+    """Current villages in the actor's search scope whose folded name contains ``text`` ("giang" → "Bản Giang")."""
+    from ytcs.accounts.scope import search_scope
+    from ytcs.orgunits.models import OrgUnit
+
+    folded = fold(text)
+    scope = search_scope(actor)
+    if not folded or not scope:
+        return []
+    inside = Q()
+    for path in scope.paths:
+        inside |= Q(path__startswith=path)
+    return list(
+        OrgUnit.objects.filter(inside, level=OrgUnit.Level.VILLAGE, valid_to__isnull=True,
+                               name_folded__contains=folded).values_list("pk", flat=True)[:200]
+    )
+
+
 def resident_search(
-    *, actor: User, query: str, page: int | str = 1, request: HttpRequest | None = None
+    *, actor: User, query: str, page: int | str = 1, request: HttpRequest | None = None, village: str = "",
 ) -> SearchResults:
     """Residents in the actor's search scope matching ``query``, ranked and paginated; audited.
 
-    Name queries match every word in any order without diacritics ("an nguyen" finds "Nguyễn Văn
-    An"); a four-digit year narrows by birth year. Rank: the exact full name, then a given-name
-    match, then alphabetical. The audit row names every resident shown and only the query's kind.
+    Names are matched by ``people.search``: without diacritics, in any word order, tolerant of one typo
+    per word ("Nguyen Van Ann" finds "Nguyễn Văn An"), rarer words weighing more. A four-digit year or a
+    day/month/year date in the query narrows by birth; ``village`` narrows to villages whose name
+    contains it. Identifiers match exactly. Merged (inactive) registrations are never returned. The
+    audit row names every resident shown and only the query's kind, never the identifier.
     """
+    from ytcs.people.search import rank_by_name
+
     parsed = parse_query(query)
     if parsed.kind in (QueryKind.EMPTY, QueryKind.UNKNOWN_NUMBER):
         return SearchResults(parsed, None)
-    condition, ordering = _matching(parsed)
-    residents = (
-        scoped_residents(actor)
-        .filter(condition)
-        .select_related("commune", "village")
-        .order_by(*ordering)
-    )
+    base = scoped_residents(actor).filter(merged_into__isnull=True)
+    if village.strip():
+        base = base.filter(village_id__in=villages_matching(actor=actor, text=village))
+    capped = False
+    if parsed.kind == QueryKind.NAME:
+        if parsed.birth_date:
+            base = base.filter(birth_date=parsed.birth_date)
+        elif parsed.birth_year:
+            base = base.filter(birth_year=parsed.birth_year)
+        ranked = rank_by_name(base, parsed.tokens)
+        residents, capped = _RankedResidents(ranked.ids), ranked.capped
+    else:
+        residents = base.filter(_identifier_condition(parsed)).select_related("commune", "village")
+        residents = residents.order_by("name_folded", "pk")
     result_page = Paginator(residents, SEARCH_PAGE_SIZE).get_page(page)
+    changes = {"query_kind": str(parsed.kind), "page": result_page.number, "results": result_page.paginator.count}
+    if village.strip():
+        changes["village"] = village.strip()[:60]
     audit_record(
         actor=actor,
         action="search",
         resource_type="resident",
         subject_ids=[r.pk for r in result_page.object_list],
-        changes={"query_kind": str(parsed.kind), "page": result_page.number, "results": result_page.paginator.count},
+        changes=changes,
         request=request,
     )
-    return SearchResults(parsed, result_page)
+    return SearchResults(parsed, result_page, capped, village.strip())
 
 
 # --- the resident page ---
@@ -262,7 +304,7 @@ def resident_detail(*, actor: User, pk: int, request: HttpRequest | None = None)
     if resident.household_id:
         members = (
             scoped_residents(actor)
-            .filter(household_id=resident.household_id)
+            .filter(household_id=resident.household_id, merged_into__isnull=True)
             .exclude(pk=resident.pk)
             .select_related("village")
             .order_by("birth_date", "pk")

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from ytcs.people import views
+from ytcs.people import views, views_dedup
 from ytcs.people import views_register as register
 
 app_name = "people"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("duplicates/", views_dedup.queue, name="dedup-queue"),
+    path("duplicates/scan/", views_dedup.scan, name="dedup-scan"),
+    path("duplicates/<int:pk>/", views_dedup.pair, name="dedup-pair"),
+    path("duplicates/<int:pk>/decide/", views_dedup.decide, name="dedup-decide"),
+    path("merges/<int:pk>/", views_dedup.merge_detail, name="dedup-merge"),
+    path("merges/<int:pk>/undo/", views_dedup.merge_undo, name="dedup-undo"),
 ]
 
 # Register (records branch): household registration, record sections, life events, import, export.

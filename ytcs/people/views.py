@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from ytcs.people.dedup.selectors import latest_merge_of
 from ytcs.people.selectors import SearchResults, parse_query, resident_detail, resident_search
 from ytcs.web.decorators import login_required_htmx
 
@@ -20,16 +21,20 @@ def search(request: HttpRequest) -> HttpResponse:
     results: SearchResults | None = None
     refused = False
     query = ""
+    data = request.POST if request.method == "POST" else request.GET
+    village = data.get("village", "")
     if request.method == "POST":
         query = request.POST.get("q", "")
-        results = resident_search(actor=request.user, query=query, page=request.POST.get("page", 1), request=request)
+        results = resident_search(actor=request.user, query=query, page=data.get("page", 1), request=request,
+                                  village=village)
     elif "q" in request.GET:
         query = request.GET["q"]
         if parse_query(query).kind.is_identifier:
             refused, query = True, ""
         else:
-            results = resident_search(actor=request.user, query=query, page=request.GET.get("page", 1), request=request)
-    context = {"results": results, "query": query, "refused": refused}
+            results = resident_search(actor=request.user, query=query, page=data.get("page", 1), request=request,
+                                      village=village)
+    context = {"results": results, "query": query, "refused": refused, "village": village}
     if request.htmx:
         return render(request, "people/_search_results.html", context)
     return render(request, "people/search.html", context)
@@ -39,4 +44,5 @@ def search(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The resident page; 404 when the resident is absent or outside the user's scope."""
     data = resident_detail(actor=request.user, pk=pk, request=request)
-    return render(request, "people/resident_detail.html", {"d": data, "resident": data.resident})
+    merge = latest_merge_of(actor=request.user, resident=data.resident)
+    return render(request, "people/resident_detail.html", {"d": data, "resident": data.resident, "merge": merge})

@@ -1,0 +1,307 @@
+"""Ranked, typo-tolerant resident name search on SQLite and PostgreSQL.
+
+How a name query is answered:
+
+1. The query is folded (``core.text.fold``) into tokens, so diacritics and case never matter.
+2. Each token becomes a *variant group*: the token itself and, for tokens of three letters or more,
+   every string one edit away (deletion, insertion, substitution or transposition of adjacent letters).
+   "ann" → {"ann", "an", "anh", …}. Two-letter tokens are kept exact, so "an" never finds "Lan".
+3. Candidates are the residents whose folded name has, for every group, at least one word in that
+   group (word order is free). On PostgreSQL this is one GIN-indexed ``&&`` (array overlap) per group
+   on ``string_to_array(name_folded, ' ')`` (index ``resident_name_words_gin``, created by migration
+   ``0003``); on SQLite the candidates are found by scanning the scoped, birth-year-filtered names in
+   Python — fine for a demo-sized register. If no resident matches every group, one group may be
+   missing (a forgotten middle name).
+4. At most ``CANDIDATE_CAP`` candidates are ranked in Python by :func:`name_score`, the same on both
+   databases: rarer words weigh more (so a common given name such as An or Anh counts less than a rare
+   one), an exact word beats a one-edit variant, the given name (last word) and the exact full name
+   earn bonuses, extra unmatched words cost a little. Beyond the cap the total is reported as
+   "more than" and the user is asked to add a birth year.
+
+Identifier queries never come here: they are exact matches on indexed columns (``selectors``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.db import connection
+from django.db.models import Func, QuerySet, TextField, Value
+
+CANDIDATE_CAP = 2000
+STATS_TTL_SECONDS = 600
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_MIN_FUZZY_LENGTH = 3
+
+
+# --- word statistics (how common each name word is) ---
+
+
+@dataclass(frozen=True)
+class WordStats:
+    """How many residents carry each folded name word; ``total`` is the number of residents counted."""
+
+    counts: dict[str, int]
+    total: int
+
+    def weight(self, word: str) -> float:
+        """Inverse document frequency, at least 0.5: "nguyen" (a third of the country) weighs little."""
+        count = self.counts.get(word, 0)
+        return max(0.5, math.log((self.total + 1) / (count + 1)))
+
+
+_stats_lock = threading.Lock()
+_stats: tuple[float, WordStats] | None = None
+
+
+def word_stats(*, refresh: bool = False) -> WordStats:
+    """Word frequencies over the whole register, cached in the process for ``STATS_TTL_SECONDS``.
+
+    Only ranking weights depend on them, so a slightly stale table costs nothing but a little rank
+    precision; matching never does.
+    """
+    global _stats
+    now = time.monotonic()
+    with _stats_lock:
+        if not refresh and _stats is not None and now - _stats[0] < STATS_TTL_SECONDS:
+            return _stats[1]
+        stats = _compute_word_stats()
+        _stats = (now, stats)
+        return stats
+
+
+def clear_word_stats() -> None:
+    """Forget the cached statistics (tests, and after a bulk load)."""
+    global _stats
+    with _stats_lock:
+        _stats = None
+
+
+def _compute_word_stats() -> WordStats:
+    from ytcs.people.models import Resident
+
+    table = Resident._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT w, count(*) FROM {table}, unnest(string_to_array(name_folded, ' ')) AS w "  # noqa: S608
+                "WHERE merged_into_id IS NULL GROUP BY w"
+            )
+            counts = dict(cursor.fetchall())
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE merged_into_id IS NULL")  # noqa: S608
+            total = cursor.fetchone()[0]
+        return WordStats(counts, total)
+    counter: Counter[str] = Counter()
+    total = 0
+    for name in Resident.objects.filter(merged_into__isnull=True).values_list("name_folded", flat=True).iterator():
+        counter.update(set(name.split()))
+        total += 1
+    return WordStats(dict(counter), total)
+
+
+# --- variants ---
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one edit away from ``word`` over a–z (Damerau: adjacent transpositions count as one)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    inserts = {a + c + b for a, b in splits for c in _ALPHABET}
+    return (deletes | transposes | replaces | inserts) - {word, ""}
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by at most one edit (Damerau–Levenshtein ≤ 1), without building sets."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+def fuzzy(word: str) -> bool:
+    return len(word) >= _MIN_FUZZY_LENGTH
+
+
+def variant_group(word: str, vocabulary: Container[str]) -> set[str]:
+    """The words a query word may stand for: itself, plus its one-edit neighbours that occur in the register
+    (``vocabulary``) when it is long enough."""
+    if not fuzzy(word):
+        return {word}
+    return {word} | {v for v in edits1(word) if v in vocabulary}
+
+
+def word_matches(query_word: str, name_word: str) -> float:
+    """1 for the same word; for a long-enough query word, 0.7 when it is the name word with one letter
+    struck twice ("ann" for "an", the commonest slip on a phone keyboard), 0.6 for any other one-edit
+    variant; else 0."""
+    if query_word == name_word:
+        return 1.0
+    if not fuzzy(query_word) or not within_one_edit(query_word, name_word):
+        return 0.0
+    if len(query_word) == len(name_word) + 1:
+        doubled = any(query_word[i] == query_word[i + 1] and query_word[:i] + query_word[i + 1:] == name_word
+                      for i in range(len(query_word) - 1))
+        if doubled:
+            return 0.7
+    return 0.6
+
+
+# --- scoring ---
+
+
+GIVEN_NAME_BONUS = 1.0
+FAMILY_NAME_BONUS = 0.3
+FULL_NAME_BONUS = 2.0
+SAME_ORDER_BONUS = 0.3
+EXTRA_WORD_COST = 0.4
+MISSING_WORD_COST = 1.5
+
+
+def name_score(query_words: Sequence[str], name_words: Sequence[str], stats: WordStats) -> float:
+    """How well ``name_words`` (a folded name split in words) answers ``query_words``; higher is better.
+
+    Each query word is paired with the best unused name word, exact pairs first. A pair scores its
+    match quality (1 or 0.6) times the rarity of the name word; the given name (the last word) and
+    the family name (the first) add small bonuses, as do the exact full name and the same word order.
+    Name words left unpaired cost a little (a longer name is a slightly worse answer), query words
+    left unpaired cost more.
+    """
+    used: dict[int, int] = {}
+    score = 0.0
+    last = len(name_words) - 1
+    for pass_exact in (True, False):
+        for qi, q in enumerate(query_words):
+            if qi in used.values():
+                continue
+            best, best_j = 0.0, -1
+            for j, n in enumerate(name_words):
+                if j in used:
+                    continue
+                quality = word_matches(q, n)
+                if pass_exact and quality < 1.0:
+                    continue
+                if quality > best or (quality == best and quality > 0 and j == last):
+                    best, best_j = quality, j
+            if best_j >= 0:
+                used[best_j] = qi
+                weight = stats.weight(name_words[best_j])
+                if best < 1.0:  # a variant never outweighs the word that was typed
+                    weight = min(weight, stats.weight(q))
+                score += best * weight
+                if best_j == last and last > 0:
+                    score += GIVEN_NAME_BONUS * best
+                elif best_j == 0:
+                    score += FAMILY_NAME_BONUS * best
+    missing = len(query_words) - len(used)
+    score -= MISSING_WORD_COST * missing
+    score -= EXTRA_WORD_COST * (len(name_words) - len(used))
+    if list(query_words) == list(name_words):
+        score += FULL_NAME_BONUS
+    elif len(used) > 1 and [used[j] for j in sorted(used)] == sorted(used.values()):
+        score += SAME_ORDER_BONUS
+    return score
+
+
+# --- candidates and ranking ---
+
+
+@dataclass(frozen=True)
+class RankedIds:
+    """Resident ids, best first; ``capped`` means more residents matched than were ranked."""
+
+    ids: list[int]
+    capped: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.ids)
+
+
+class _StringToArray(Func):
+    function = "string_to_array"
+    arity = 2
+
+
+def _words_expression() -> Func:
+    from django.contrib.postgres.fields import ArrayField
+
+    return _StringToArray("name_folded", Value(" "), output_field=ArrayField(TextField()))
+
+
+def _matches_groups(words: Iterable[str], groups: Sequence[set[str]], needed: int) -> bool:
+    words = set(words)
+    return sum(1 for group in groups if words & group) >= needed
+
+
+def rank_by_name(base: QuerySet, words: Sequence[str], *, cap: int = CANDIDATE_CAP) -> RankedIds:
+    """Ids of the residents in ``base`` whose names answer ``words``, best first.
+
+    ``base`` is already scoped and filtered (birth year, village); this adds only the name condition.
+    """
+    if not words:
+        return RankedIds([], False)
+    stats = word_stats()
+    groups = [variant_group(w, stats.counts) for w in words]
+    # Residents with every word exactly come first, so typo variants never crowd them out of the cap.
+    rows, capped = _candidates(base, [{w} for w in words], len(words), cap)
+    if not capped and any(len(group) > 1 for group in groups):
+        seen = {row[0] for row in rows}
+        more, capped = _candidates(base, groups, len(groups), cap)
+        rows += [row for row in more if row[0] not in seen][: cap - len(rows)]
+    if not rows and len(groups) > 1:
+        rows, capped = _candidates(base, groups, len(groups) - 1, cap)
+    scored = sorted(
+        ((-name_score(words, name.split(), stats), name, birth_year or 0, pk) for pk, name, birth_year in rows)
+    )
+    return RankedIds([row[3] for row in scored], capped)
+
+
+def _candidates(base: QuerySet, groups: list[set[str]], needed: int, cap: int) -> tuple[list[tuple], bool]:
+    """Up to ``cap`` (pk, name_folded, birth_year) rows whose words meet ``needed`` of the ``groups``."""
+    columns = ("pk", "name_folded", "birth_year")
+    if connection.vendor == "postgresql":
+        from django.db.models import Q
+
+        qs = base.alias(name_words=_words_expression())
+        if needed == len(groups):
+            for group in groups:
+                qs = qs.filter(name_words__overlap=sorted(group))
+        else:
+            either = Q()
+            for subset in combinations(groups, needed):
+                both = Q()
+                for group in subset:
+                    both &= Q(name_words__overlap=sorted(group))
+                either |= both
+            qs = qs.filter(either)
+        # No ORDER BY: ordering would make PostgreSQL walk the name index and test every row; the bitmap
+        # from the GIN index is what keeps this fast. Beyond the cap, which residents are ranked is arbitrary.
+        rows = list(qs.order_by().values_list(*columns)[: cap + 1])
+    else:
+        rows = []
+        for row in base.order_by().values_list(*columns).iterator(chunk_size=5000):
+            if _matches_groups(row[1].split(), groups, needed):
+                rows.append(row)
+                if len(rows) > cap:
+                    break
+    return rows[:cap], len(rows) > cap

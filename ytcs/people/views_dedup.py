@@ -1,0 +1,96 @@
+"""The duplicate review queue: list, one pair side by side, merge / not a duplicate, the merge page and undo."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ytcs.accounts.scope import OutOfScope, capture_scope
+from ytcs.people.dedup import selectors, services
+from ytcs.people.dedup.models import CandidateStatus
+from ytcs.web.decorators import login_required_htmx
+
+
+@login_required_htmx
+@require_http_methods(["GET"])
+def queue(request: HttpRequest) -> HttpResponse:
+    """Pairs waiting for review in the user's capture scope, highest score first."""
+    if not capture_scope(request.user):
+        raise OutOfScope
+    status = request.GET.get("status", CandidateStatus.NEW)
+    if status not in CandidateStatus.values:
+        status = CandidateStatus.NEW
+    page = selectors.duplicate_queue(actor=request.user, status=status, page=request.GET.get("page", 1),
+                                     request=request)
+    return render(request, "people/dedup/queue.html",
+                  {"page": page, "status": status, "statuses": CandidateStatus.choices})
+
+
+@login_required_htmx
+@require_POST
+def scan(request: HttpRequest) -> HttpResponse:
+    """Re-scan the user's communes now (a station's register scans in about a second)."""
+    result = services.duplicates_scan_for(actor=request.user)
+    messages.success(request, _("Đã quét %(n)s người; %(likely)s cặp rất có thể trùng, %(possible)s cặp có thể trùng.")
+                     % {"n": result.residents, "likely": result.likely, "possible": result.possible})
+    return redirect("people:dedup-queue")
+
+
+@login_required_htmx
+@require_http_methods(["GET"])
+def pair(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two registrations side by side with the reasons they were paired."""
+    view = selectors.candidate_detail(actor=request.user, pk=pk, request=request)
+    return render(request, "people/dedup/pair.html", {"v": view, "c": view.candidate})
+
+
+@login_required_htmx
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Merge into left", "merge into right" or "not a duplicate"."""
+    view = selectors.candidate_detail(actor=request.user, pk=pk, request=request)
+    decision = request.POST.get("decision", "")
+    candidate = view.candidate
+    if candidate.status != CandidateStatus.NEW:
+        messages.error(request, _("Cặp này đã được xử lý."))
+        return redirect("people:dedup-pair", pk=pk)
+    if decision == "not_duplicate":
+        services.candidate_mark_not_duplicate(actor=request.user, candidate=candidate)
+        messages.success(request, _("Đã ghi nhận: hai người khác nhau."))
+        return redirect("people:dedup-queue")
+    if decision not in ("keep_left", "keep_right"):
+        messages.error(request, _("Hãy chọn giữ hồ sơ bên trái, bên phải, hoặc “không trùng”."))
+        return redirect("people:dedup-pair", pk=pk)
+    keep, remove = (view.left, view.right) if decision == "keep_left" else (view.right, view.left)
+    try:
+        log = services.resident_merge(actor=request.user, keep=keep, remove=remove, candidate=candidate)
+    except services.MergeError as exc:
+        messages.error(request, str(exc))
+        return redirect("people:dedup-pair", pk=pk)
+    messages.success(request, _("Đã gộp hồ sơ. Có thể hoàn tác trên trang này."))
+    return redirect("people:dedup-merge", pk=log.pk)
+
+
+@login_required_htmx
+@require_http_methods(["GET"])
+def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What one merge moved, with the undo button."""
+    log = selectors.merge_log_detail(actor=request.user, pk=pk, request=request)
+    moved = [(label, len(pks)) for label, pks in log.moved.items()]
+    left_behind = [(label, len(pks)) for label, pks in log.left_behind.items()]
+    return render(request, "people/dedup/merge.html",
+                  {"log": log, "moved": moved, "left_behind": left_behind, "filled": sorted(log.filled)})
+
+
+@login_required_htmx
+@require_POST
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    log = selectors.merge_log_detail(actor=request.user, pk=pk, request=request)
+    try:
+        services.resident_merge_undo(actor=request.user, merge_log=log)
+    except services.MergeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã hoàn tác: hai hồ sơ lại tách riêng như trước khi gộp."))
+    return redirect("people:dedup-merge", pk=pk)
