@@ -71,7 +71,7 @@ class Resident(models.Model):
     bhyt_valid_to = models.DateField(_("BHYT có giá trị đến"), null=True, blank=True)
     date_of_death = models.DateField(_("ngày mất"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from",
         verbose_name=_("đã gộp vào"), help_text="Set when this registration was merged into another (people.dedup)",
     )
     created_at = models.DateTimeField(auto_now_add=True)

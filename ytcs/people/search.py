@@ -181,7 +181,8 @@ def name_score(query_words: Sequence[str], name_words: Sequence[str], stats: Wor
     """How well ``name_words`` (a folded name split in words) answers ``query_words``; higher is better.
 
     Each query word is paired with the best unused name word, exact pairs first. A pair scores its
-    match quality (1 or 0.6) times the rarity of the name word; the given name (the last word) and
+    match quality (1, 0.7 or 0.6) times the rarity of the word (the name word when exact, else the
+    typed one); the given name (the last word) and
     the family name (the first) add small bonuses, as do the exact full name and the same word order.
     Name words left unpaired cost a little (a longer name is a slightly worse answer), query words
     left unpaired cost more.
@@ -204,9 +205,9 @@ def name_score(query_words: Sequence[str], name_words: Sequence[str], stats: Wor
                     best, best_j = quality, j
             if best_j >= 0:
                 used[best_j] = qi
-                weight = stats.weight(name_words[best_j])
-                if best < 1.0:  # a variant never outweighs the word that was typed
-                    weight = min(weight, stats.weight(q))
+                # An exact word weighs by its own rarity; a variant by the rarity of the word typed, so the
+                # closest variant wins whatever its frequency, and never outweighs the typed word itself.
+                weight = stats.weight(name_words[best_j] if best == 1.0 else q)
                 score += best * weight
                 if best_j == last and last > 0:
                     score += GIVEN_NAME_BONUS * best

@@ -5,9 +5,10 @@ to the pairs that could plausibly be one person:
 
 - the same identifier: BHYT card code or phone number (CCCD and BHXH numbers are unique in the
   register, so two registrations never share one);
-- the same family and given name in either order, allowing one dropped letter in either word
-  (deletion neighbourhoods: "anh" and "ann" both yield "an"), which also catches one-letter typos
-  and swapped name order;
+- the family and the given name in either order, or any two words of the name within the same birth
+  year, allowing one dropped letter in either word (deletion neighbourhoods: "anh" and "ann" both
+  yield "an"), which also catches one-letter typos and swapped name order ("nguyen … an" shares a
+  key with "an … nguyen" and "nguyen … ann");
 - the same birth date, sex and village.
 
 A key shared by more than ``MAX_BLOCK`` residents (a very common name in a big commune) says too little
@@ -40,12 +41,19 @@ def keys(person: Person) -> set[tuple]:
     if person.phone:
         found.add(("phone", person.phone))
     words = person.words
-    if len(words) >= 2:
-        family, given = words[0], words[-1]
-        for variant in _deletions(given):
-            found.add(("name", *sorted((family, variant))))
-        for variant in _deletions(family):
-            found.add(("name", *sorted((variant, given))))
+    last = len(words) - 1
+    for i, first in enumerate(words):
+        for j in range(i + 1, len(words)):
+            second = words[j]
+            if first == second:
+                continue
+            # Family + given name alone; any other two words only within the same birth year, or the
+            # common middle names (Văn, Thị) would pair half the commune.
+            year = None if (i, j) == (0, last) else person.birth_date.year
+            for variant in _deletions(second):
+                found.add(("name", year, *sorted((first, variant))))
+            for variant in _deletions(first):
+                found.add(("name", year, *sorted((variant, second))))
     found.add(("born", person.birth_date, person.sex, person.village_id))
     return found
 

@@ -61,8 +61,8 @@ class MergeLog(models.Model):
     that the merge changed (identifiers handed over to ``kept``).
     """
 
-    kept = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
-    removed = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
+    kept = models.ForeignKey("people.Resident", on_delete=models.CASCADE, related_name="+")
+    removed = models.ForeignKey("people.Resident", on_delete=models.CASCADE, related_name="+")
     candidate = models.ForeignKey(DuplicateCandidate, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="merges")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

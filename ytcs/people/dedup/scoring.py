@@ -3,7 +3,8 @@
 Each piece of evidence adds or removes points and leaves a reason code, so the reviewer sees *why* a
 pair was proposed. Names are compared on their folded words: the family name is the first word, the
 given name the last, the rest is the middle name; a pair is also tried with one side's family and
-given names swapped (registrations written "An Nguyễn Văn" or in Western order). A given name shared
+given names swapped, or the given name written first (registrations written "An Văn Nguyễn" or
+"An Nguyễn Văn"). A given name shared
 by many people in the commune earns fewer points than a rare one.
 """
 
@@ -139,8 +140,12 @@ def _name_points(a: list[str], b: list[str], given_share: Callable[[str], float]
     best: list[tuple[str, float]] = []
     best_total = -math.inf
     family_a, middle_a, given_a = _parts(a)
-    swapped_b = [b[-1], *b[1:-1], b[0]] if len(b) > 1 else b
-    for words_b, swapped in ((b, False), (swapped_b, True)):
+    orders = [(b, False)]
+    if len(b) > 1:
+        orders += [([b[-1], *b[1:-1], b[0]], True),  # family and given swapped: "An Văn Nguyễn"
+                   ([*b[1:], b[0]], True),  # written given name first: "An Nguyễn Văn"
+                   ([b[-1], *b[:-1]], True)]  # the other way round
+    for words_b, swapped in orders:
         if swapped and words_b == b:
             continue
         family_b, middle_b, given_b = _parts(words_b)

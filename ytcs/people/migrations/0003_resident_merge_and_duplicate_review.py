@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='resident',
             name='merged_into',
-            field=models.ForeignKey(blank=True, help_text='Set when this registration was merged into another (people.dedup)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='people.resident', verbose_name='đã gộp vào'),
+            field=models.ForeignKey(blank=True, help_text='Set when this registration was merged into another (people.dedup)', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='people.resident', verbose_name='đã gộp vào'),
         ),
         migrations.CreateModel(
             name='DuplicateCandidate',
@@ -52,8 +52,8 @@ class Migration(migrations.Migration):
                 ('undone_at', models.DateTimeField(blank=True, null=True)),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('candidate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merges', to='people.duplicatecandidate')),
-                ('kept', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.resident')),
-                ('removed', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.resident')),
+                ('kept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.resident')),
+                ('removed', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.resident')),
                 ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={

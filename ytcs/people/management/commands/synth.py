@@ -33,6 +33,10 @@ class Command(BaseCommand):
         group.add_argument("--append", action="store_true", help="Thêm vào dân cư tổng hợp đã có của tỉnh")
         group.add_argument("--replace", action="store_true", help="Xoá dân cư tổng hợp đã có của tỉnh rồi tạo lại")
         parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến độ")
+        parser.add_argument("--duplicates", type=float, default=0.0,
+                            help="Tỉ lệ người được đăng ký lại với sai sót (thử phát hiện trùng), ví dụ 0.02")
+        parser.add_argument("--duplicates-truth", default=None,
+                            help="Tệp CSV ghi các cặp trùng đã chèn (mặc định var/synth-duplicates-<mã tỉnh>.csv)")
 
     def handle(self, *args: object, **opts: object) -> None:
         as_of = _iso_date(opts["as_of"]) if opts["as_of"] else date.today()
@@ -48,6 +52,8 @@ class Command(BaseCommand):
                 )
             except SynthInputError as exc:
                 raise CommandError(str(exc)) from exc
+        if opts["duplicates"]:
+            self._inject_duplicates(result.province, opts)
         rate = result.people / result.seconds if result.seconds else 0
         self.stdout.write(_(
             "Đã tạo %(people)s người trong %(households)s hộ, %(villages)s thôn/bản, %(province)s "
@@ -56,3 +62,19 @@ class Command(BaseCommand):
             "people": f"{result.people:,}", "households": f"{result.households:,}", "villages": result.villages,
             "province": result.province.name, "seed": opts["seed"], "seconds": result.seconds, "rate": f"{rate:,.0f}",
         })
+
+    def _inject_duplicates(self, province: object, opts: dict) -> None:
+        from pathlib import Path
+
+        from django.conf import settings
+
+        from ytcs.people.synth.duplicates import duplicates_inject
+
+        if not 0.0 <= opts["duplicates"] <= 1.0:
+            raise CommandError(_("--duplicates: phải là tỉ lệ từ 0 đến 1 (nhận được: %(value)s)")
+                               % {"value": opts["duplicates"]})
+        var = Path(settings.VAR_DIR)
+        truth = Path(opts["duplicates_truth"] or var / f"synth-duplicates-{province.code}.csv")
+        injected = duplicates_inject(province=province, share=opts["duplicates"], seed=opts["seed"], truth_path=truth)
+        self.stdout.write(_("Đã chèn %(n)s bản đăng ký trùng; danh sách đúng ghi ở %(path)s.")
+                          % {"n": f"{len(injected):,}", "path": truth})

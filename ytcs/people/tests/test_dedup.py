@@ -1,0 +1,227 @@
+"""Duplicate detection, the review queue and merge/undo against scope, audit and every linked record."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from ytcs.accounts.models import Role
+from ytcs.accounts.scope import OutOfScope
+from ytcs.audit.models import AuditEvent
+from ytcs.clinical.models import Condition, Diagnosis, Encounter
+from ytcs.people.dedup.blocking import candidate_pairs
+from ytcs.people.dedup.models import CandidateStatus, DuplicateCandidate, MergeLog
+from ytcs.people.dedup.scoring import LIKELY_THRESHOLD, POSSIBLE_THRESHOLD, Person, score_pair
+from ytcs.people.dedup.services import (
+    MergeError,
+    candidate_mark_not_duplicate,
+    duplicates_scan_commune,
+    resident_links,
+    resident_merge,
+    resident_merge_undo,
+)
+from ytcs.people.models import Household, Resident
+from ytcs.web.tests.factories import HouseholdFactory, ResidentFactory, UserFactory, unit_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def person(pk=1, name="nguyen van an", born=datetime.date(1980, 5, 17), sex="M", village=10, household=None,
+           commune=1, cccd=None, sin=None, bhyt="", phone=""):
+    return Person(pk, commune, village, household, name, sex, born, cccd, sin, bhyt, phone)
+
+
+# --- scoring on constructed pairs ---
+
+
+@pytest.mark.parametrize(("b", "level"), [
+    (person(2), "likely"),
+    (person(2, name="an nguyen van"), "likely"),  # swapped order
+    (person(2, born=datetime.date(1980, 1, 1)), "possible"),  # year only
+    (person(2, name="an van nguyen"), "likely"),  # family and given swapped
+    (person(2, name="nguyen van ann"), "possible"),  # typo in the given name
+    (person(2, name="nguyen van ann", phone="0912345678"), "likely"),  # ... and the same phone
+    (person(2, born=datetime.date(1981, 5, 17)), None),  # another year: a namesake
+    (person(2, sex="F"), None),
+    (person(2, name="nguyen van binh"), None),
+    (person(2, cccd="004080000999"), None),  # both have a CCCD and they differ
+])
+def test_score_levels(b, level):
+    a = person(1, cccd="004080000123" if b.cccd else None, phone="0912345678")
+    assert score_pair(a, b).level == level, score_pair(a, b)
+
+
+def test_identifiers_and_household_add_points_and_say_why():
+    a = person(1, bhyt="GD4040412345678", phone="0912345678", household=5)
+    b = person(2, bhyt="GD4040412345678", phone="0912345678", household=5, born=datetime.date(1980, 1, 1))
+    scored = score_pair(a, b)
+    codes = [code for code, _ in scored.reasons]
+    assert {"same_bhyt_card", "same_phone", "same_household", "same_village", "birth_year_only"} <= set(codes)
+    assert scored.points >= LIKELY_THRESHOLD
+
+
+def test_a_common_given_name_earns_fewer_points_than_a_rare_one():
+    common = score_pair(person(1), person(2), given_share=lambda g: 0.05).points
+    rare = score_pair(person(1), person(2), given_share=lambda g: 0.0005).points
+    assert rare > common >= POSSIBLE_THRESHOLD
+
+
+def test_blocking_pairs_typos_and_swaps_but_not_strangers():
+    people = [person(1), person(2, name="an nguyen van"), person(3, name="nguyen van ann", village=11),
+              person(4, name="tran thi lan", born=datetime.date(1990, 1, 1), village=12)]
+    pairs = {(a.pk, b.pk) for a, b in candidate_pairs(people)}
+    assert {(1, 2), (1, 3), (2, 3)} <= pairs
+    assert not any(4 in pair for pair in pairs)
+
+
+# --- scan and queue ---
+
+
+@pytest.fixture
+def units():
+    return unit_tree()
+
+
+@pytest.fixture
+def nurse(units):
+    return UserFactory(role=Role.STATION_STAFF, org_unit=units["commune_a"])
+
+
+@pytest.fixture
+def pair(units):
+    household = HouseholdFactory(village=units["village_a"])
+    original = ResidentFactory(village=units["village_a"], household=household, cccd="004080000123",
+                               phone="0912345678")
+    copy = ResidentFactory(village=units["village_a"], family_name="Nguyen", middle_name="Van", given_name="Ann",
+                           birth_date=datetime.date(1980, 1, 1), social_insurance_number="0412345678")
+    ResidentFactory(village=units["village_a"], given_name="Bình", birth_date=datetime.date(1960, 2, 3))
+    return original, copy
+
+
+def test_scan_finds_the_pair_and_keeps_decisions_on_rescan(units, pair):
+    original, copy = pair
+    result = duplicates_scan_commune(commune=units["commune_a"])
+    candidate = DuplicateCandidate.objects.get()
+    assert (candidate.left_id, candidate.right_id) == (original.pk, copy.pk)
+    assert result.residents == 3 and candidate.status == CandidateStatus.NEW
+    candidate.status = CandidateStatus.NOT_DUPLICATE
+    candidate.save()
+    duplicates_scan_commune(commune=units["commune_a"])
+    assert DuplicateCandidate.objects.get().status == CandidateStatus.NOT_DUPLICATE
+
+
+def test_queue_and_pair_pages_are_404_outside_the_capture_scope(client, units, pair, nurse):
+    duplicates_scan_commune(commune=units["commune_a"])
+    candidate = DuplicateCandidate.objects.get()
+    other = UserFactory(role=Role.STATION_STAFF, org_unit=units["commune_b"])
+    client.force_login(other)
+    assert client.get(reverse("people:dedup-pair", args=[candidate.pk])).status_code == 404
+    assert client.post(reverse("people:dedup-decide", args=[candidate.pk]),
+                       {"decision": "keep_left"}).status_code == 404
+    assert "Nguyen Van Ann" not in client.get(reverse("people:dedup-queue")).content.decode()
+    admin = UserFactory(role=Role.SYSTEM_ADMIN, org_unit=units["country"])
+    client.force_login(admin)
+    assert client.get(reverse("people:dedup-queue")).status_code == 404  # no capture scope
+    client.force_login(nurse)
+    body = client.get(reverse("people:dedup-queue")).content.decode()
+    assert "Nguyen Van Ann" in body
+    assert client.get(reverse("people:dedup-pair", args=[candidate.pk])).status_code == 200
+    listed = AuditEvent.objects.filter(action="list", resource_type="people.DuplicateCandidate").latest("pk")
+    assert set(listed.subjects.values_list("resident_id", flat=True)) == {pair[0].pk, pair[1].pk}
+
+
+def test_not_a_duplicate_is_recorded_and_audited(units, pair, nurse):
+    duplicates_scan_commune(commune=units["commune_a"])
+    candidate = candidate_mark_not_duplicate(actor=nurse, candidate=DuplicateCandidate.objects.get())
+    assert (candidate.status, candidate.reviewed_by) == (CandidateStatus.NOT_DUPLICATE, nurse)
+    assert AuditEvent.objects.filter(action="update", resource_type="people.DuplicateCandidate").exists()
+
+
+# --- merge and undo ---
+
+
+def test_the_merge_covers_hidden_links():
+    labels = {f"{rel.related_model._meta.label}.{rel.field.name}" for rel in resident_links()}
+    assert {"clinical.Encounter.resident", "clinical.Diagnosis.resident", "clinical.Condition.resident",
+            "people.Household.head"} <= labels
+    assert "audit.AuditSubject.resident" not in labels
+    assert "people.Resident.merged_into" not in labels
+
+
+def _snapshot(*residents):
+    return [
+        {f.attname: getattr(Resident.objects.get(pk=r.pk), f.attname) for f in Resident._meta.concrete_fields
+         if f.name != "updated_at"}
+        for r in residents
+    ]
+
+
+def test_merge_moves_every_linked_record_and_undo_restores_exactly(units, pair, nurse):
+    original, copy = pair
+    household = Household.objects.get(pk=original.household_id)
+    head_of = HouseholdFactory(village=units["village_a"], head=copy)
+    visit = Encounter.objects.create(resident=copy, commune=units["commune_a"],
+                                     occurred_at=datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC),
+                                     payer="bhyt", outcome="treated")
+    diagnosis = Diagnosis.objects.create(encounter=visit, resident=copy, icd10_code="I10", is_primary=True)
+    kept_condition = Condition.objects.create(resident=original, icd10_code="I10", status="active", source="manual")
+    clash = Condition.objects.create(resident=copy, icd10_code="I10", status="active", source="manual")
+    other = Condition.objects.create(resident=copy, icd10_code="E11", status="active", source="manual")
+    before = _snapshot(original, copy)
+    audit_before = AuditEvent.objects.count()
+
+    log = resident_merge(actor=nurse, keep=original, remove=copy)
+
+    visit.refresh_from_db(), diagnosis.refresh_from_db(), head_of.refresh_from_db(), other.refresh_from_db()
+    clash.refresh_from_db()
+    assert (visit.resident_id, diagnosis.resident_id, head_of.head_id, other.resident_id) == (original.pk,) * 4
+    assert clash.resident_id == copy.pk  # one active I10 per resident: stays with the inactive record
+    assert log.left_behind == {"clinical.Condition.resident": [clash.pk]}
+    copy.refresh_from_db()
+    original.refresh_from_db()
+    assert copy.merged_into_id == original.pk and copy.social_insurance_number is None
+    assert original.social_insurance_number == "0412345678"  # filled from the removed record
+    assert original.household_id == household.pk and kept_condition.resident_id == original.pk
+    events = AuditEvent.objects.order_by("pk")[audit_before:]
+    assert [(e.action, e.resource_id) for e in events] == [("update", str(original.pk)), ("update", str(copy.pk))]
+    assert "0412345678" not in str([e.changes for e in events])
+
+    resident_merge_undo(actor=nurse, merge_log=log)
+
+    visit.refresh_from_db(), diagnosis.refresh_from_db(), head_of.refresh_from_db(), other.refresh_from_db()
+    assert (visit.resident_id, diagnosis.resident_id, head_of.head_id, other.resident_id) == (copy.pk,) * 4
+    assert _snapshot(original, copy) == before
+    log.refresh_from_db()
+    assert log.undone_by == nurse
+    with pytest.raises(MergeError):
+        resident_merge_undo(actor=nurse, merge_log=log)
+
+
+def test_merge_is_refused_outside_the_capture_scope_and_for_merged_records(units, pair):
+    original, copy = pair
+    outsider = UserFactory(role=Role.STATION_STAFF, org_unit=units["commune_b"])
+    with pytest.raises(OutOfScope):
+        resident_merge(actor=outsider, keep=original, remove=copy)
+    nurse = UserFactory(role=Role.STATION_STAFF, org_unit=units["commune_a"])
+    resident_merge(actor=nurse, keep=original, remove=copy)
+    third = ResidentFactory(village=units["village_a"])
+    with pytest.raises(MergeError):
+        resident_merge(actor=nurse, keep=third, remove=Resident.objects.get(pk=copy.pk))
+    assert MergeLog.objects.count() == 1
+
+
+def test_merge_and_undo_through_the_pages(client, units, pair, nurse):
+    original, copy = pair
+    duplicates_scan_commune(commune=units["commune_a"])
+    candidate = DuplicateCandidate.objects.get()
+    client.force_login(nurse)
+    response = client.post(reverse("people:dedup-decide", args=[candidate.pk]), {"decision": "keep_left"})
+    log = MergeLog.objects.get()
+    assert response["Location"] == reverse("people:dedup-merge", args=[log.pk])
+    assert (log.kept_id, log.removed_id) == (original.pk, copy.pk)
+    assert DuplicateCandidate.objects.get().status == CandidateStatus.MERGED
+    page = client.get(reverse("people:detail", args=[copy.pk])).content.decode()
+    assert reverse("people:dedup-merge", args=[log.pk]) in page
+    client.post(reverse("people:dedup-undo", args=[log.pk]))
+    assert Resident.objects.get(pk=copy.pk).merged_into_id is None
+    assert DuplicateCandidate.objects.get().status == CandidateStatus.NEW
