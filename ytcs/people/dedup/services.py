@@ -228,7 +228,7 @@ def _move(rel: ForeignObjectRel, source: Resident, target: Resident) -> tuple[li
 
 
 def _locked(*pks: int) -> dict[int, Resident]:
-    rows = Resident.objects.select_for_update(no_key=True).filter(pk__in=sorted(pks)).order_by("pk")
+    rows = Resident.objects.select_for_update(no_key=True, of=("self",)).filter(pk__in=sorted(pks)).order_by("pk")
     return {r.pk: r for r in rows.select_related("commune", "village")}
 
 
