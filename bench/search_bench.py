@@ -41,6 +41,8 @@ def prepare(host: str, people: int, reuse: bool) -> None:
                    check=True)
     subprocess.run([sys.executable, "-m", "ytcs.cli", "synth", "--province", "Cao Bằng", "--people", str(people),
                     "--seed", "1", "--as-of", "2026-01-01", "--no-progress"], env=env, cwd=ROOT, check=True)
+    # A production database has planner statistics; a freshly bulk-loaded one has none until autovacuum runs.
+    psycopg.connect(host=host, user="postgres", dbname=DB, autocommit=True).execute("ANALYZE")
 
 
 def _typo(rng: random.Random, word: str) -> str:

@@ -9,7 +9,7 @@ How a name query is answered:
 3. Candidates are the residents whose folded name has, for every group, at least one word in that
    group (word order is free). On PostgreSQL this is one GIN-indexed ``&&`` (array overlap) per group
    on ``string_to_array(name_folded, ' ')`` (index ``resident_name_words_gin``, created by migration
-   ``0003``); on SQLite the candidates are found by scanning the scoped, birth-year-filtered names in
+   ``0004``); on SQLite the candidates are found by scanning the scoped, birth-year-filtered names in
    Python — fine for a demo-sized register. If no resident matches every group, one group may be
    missing (a forgotten middle name).
 4. At most ``CANDIDATE_CAP`` candidates are ranked in Python by :func:`name_score`, the same on both
