@@ -8,7 +8,8 @@ commune and as a province-wide administrator, it draws realistic queries from re
 the exact name with diacritics, unaccented, reordered (given name first), one typo in the given name,
 name + birth year, "family name + birth year", CCCD, phone — and times the selector (which includes the
 audit row) and, for a share of them, the HTTP POST through Django's test client. It also reports how often
-the person the query was drawn from is ranked first and within the first page (25). Prints Markdown.
+the person the query was drawn from (for name queries: someone with the same full name — synthetic
+names repeat a lot) is ranked first and is on the first page (25). Prints Markdown.
 """
 
 import argparse
@@ -95,9 +96,10 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def run(actor, queries, http_every: int) -> dict:
+def run(actor, queries, http_every: int, target: dict[int, str]) -> dict:
     from django.test import Client
 
+    from ytcs.core.text import fold
     from ytcs.people.selectors import resident_search
 
     client = Client()
@@ -111,8 +113,15 @@ def run(actor, queries, http_every: int) -> dict:
         elapsed = (time.perf_counter() - started) * 1000
         selector_ms.append(elapsed)
         by_kind.setdefault(kind, []).append(elapsed)
-        first += bool(ids) and ids[0] == pk
-        on_page += pk in ids
+        # Synthetic names repeat a lot (hundreds of "Nông Thị Hoa"): for a name query, a namesake of the
+        # person counts as the right answer; identifiers must find the person.
+        if kind in ("cccd", "phone", "family_year"):
+            first += bool(ids) and ids[0] == pk
+            on_page += pk in ids
+        else:
+            names = [fold(r.full_name) for r in results.page] if results.page else []
+            first += bool(names) and names[0] == target[pk]
+            on_page += pk in ids or target[pk] in names
         if i % http_every == 0:
             started = time.perf_counter()
             response = client.post("/people/search/", {"q": text}, HTTP_HX_REQUEST="true")
@@ -164,12 +173,14 @@ def main() -> None:
         ids = list(Resident.objects.filter(**where).values_list("pk", flat=True))
         sample = list(Resident.objects.filter(pk__in=rng.sample(ids, min(3000, len(ids)))))
         queries = make_queries(sample, opts.queries, seed=len(label))
-        run(actor, queries[:50], opts.http_every)  # warm-up
-        result = run(actor, queries, opts.http_every)
+        target = {r.pk: r.name_folded for r in sample}
+        run(actor, queries[:50], opts.http_every, target)  # warm-up
+        result = run(actor, queries, opts.http_every, target)
         rows.append((label, len(ids), result))
 
     print(f"residents: {total:,}; word statistics: {stats_seconds:.2f} s (once per process per 10 min)\n")
-    print("| user (scope size) | measured | n | p50 ms | p95 ms | p99 ms | target ranked 1st | on first page |")
+    print("| user (scope size) | measured | n | p50 ms | p95 ms | p99 ms | right person (or namesake) 1st | "
+          "on first page |")
     print("|---|---|---|---|---|---|---|---|")
     for label, size, r in rows:
         for what in ("selector", "http"):

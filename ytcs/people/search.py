@@ -12,11 +12,12 @@ How a name query is answered:
    ``0004``); on SQLite the candidates are found by scanning the scoped, birth-year-filtered names in
    Python — fine for a demo-sized register. If no resident matches every group, one group may be
    missing (a forgotten middle name).
-4. At most ``CANDIDATE_CAP`` candidates are ranked in Python by :func:`name_score`, the same on both
-   databases: rarer words weigh more (so a common given name such as An or Anh counts less than a rare
-   one), an exact word beats a one-edit variant, the given name (last word) and the exact full name
-   earn bonuses, extra unmatched words cost a little. Beyond the cap the total is reported as
-   "more than" and the user is asked to add a birth year.
+4. Residents with every word exact are fetched first; typo variants only while there are fewer than
+   a page of them (``ENOUGH_EXACT``). At most ``CANDIDATE_CAP`` candidates are ranked in Python by
+   :func:`name_score`, the same on both databases: rarer words weigh more (so a common given name
+   such as An or Anh counts less than a rare one), an exact word beats a one-edit variant, the given
+   name (last word) and the exact full name earn bonuses, extra unmatched words cost a little.
+   Beyond the cap the total is reported as "more than" and the user is asked to add a birth year.
 
 Identifier queries never come here: they are exact matches on indexed columns (``selectors``).
 """
@@ -34,7 +35,8 @@ from itertools import combinations
 from django.db import connection
 from django.db.models import Func, QuerySet, TextField, Value
 
-CANDIDATE_CAP = 2000
+CANDIDATE_CAP = 500
+ENOUGH_EXACT = 25  # a full page of residents with every word exact: typo variants would rank below them
 STATS_TTL_SECONDS = 600
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _MIN_FUZZY_LENGTH = 3
@@ -265,7 +267,7 @@ def rank_by_name(base: QuerySet, words: Sequence[str], *, cap: int = CANDIDATE_C
     groups = [variant_group(w, stats.counts) for w in words]
     # Residents with every word exactly come first, so typo variants never crowd them out of the cap.
     rows, capped = _candidates(base, [{w} for w in words], len(words), cap)
-    if not capped and any(len(group) > 1 for group in groups):
+    if len(rows) < ENOUGH_EXACT and any(len(group) > 1 for group in groups):
         seen = {row[0] for row in rows}
         more, capped = _candidates(base, groups, len(groups), cap)
         rows += [row for row in more if row[0] not in seen][: cap - len(rows)]
