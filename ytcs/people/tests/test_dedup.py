@@ -225,3 +225,33 @@ def test_merge_and_undo_through_the_pages(client, units, pair, nurse):
     client.post(reverse("people:dedup-undo", args=[log.pk]))
     assert Resident.objects.get(pk=copy.pk).merged_into_id is None
     assert DuplicateCandidate.objects.get().status == CandidateStatus.NEW
+
+
+def test_health_record_sections_move_and_a_one_to_one_the_kept_record_has_stays_behind(units, pair, nurse):
+    from ytcs.people.models import Allergy, HealthProfile
+
+    original, copy = pair
+    allergy = Allergy.objects.create(resident=copy, kind="drug", agent="Penicillin")
+    kept_profile = HealthProfile.objects.create(resident=original, blood_group="O")
+    copy_profile = HealthProfile.objects.create(resident=copy, blood_group="A")
+
+    log = resident_merge(actor=nurse, keep=original, remove=copy)
+
+    allergy.refresh_from_db(), copy_profile.refresh_from_db(), kept_profile.refresh_from_db()
+    assert allergy.resident_id == original.pk
+    assert (kept_profile.resident_id, copy_profile.resident_id) == (original.pk, copy.pk)
+    assert log.left_behind["people.HealthProfile.resident"] == [copy_profile.pk]
+
+    resident_merge_undo(actor=nurse, merge_log=log)
+    allergy.refresh_from_db()
+    assert allergy.resident_id == copy.pk
+
+
+def test_a_one_to_one_moves_when_the_kept_record_has_none(units, pair, nurse):
+    from ytcs.people.models import HealthProfile
+
+    original, copy = pair
+    profile = HealthProfile.objects.create(resident=copy, blood_group="B")
+    log = resident_merge(actor=nurse, keep=original, remove=copy)
+    profile.refresh_from_db()
+    assert profile.resident_id == original.pk and "people.HealthProfile.resident" in log.moved
