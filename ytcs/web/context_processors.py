@@ -2,11 +2,15 @@
 
 from django.http import HttpRequest
 
-from ytcs.accounts.scope import is_system_admin, search_scope
+from ytcs.accounts.scope import capture_scope, is_system_admin, search_scope
 
 
 def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"can_search": bool(search_scope(user).paths), "can_audit": is_system_admin(user)}
+    return {
+        "can_search": bool(search_scope(user).paths),
+        "can_capture": bool(capture_scope(user).paths),
+        "can_audit": is_system_admin(user),
+    }
