@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ytcs.people.completeness import record_completeness
-from ytcs.people.models import HealthProfile, Relationship, ReproductiveHistory, Resident, RiskFactors
+from ytcs.people.models import HealthProfile, ReproductiveHistory, Resident, RiskFactors
 from ytcs.people.services import LIST_SECTIONS, RESIDENT_FIELDS, section_fields
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -97,10 +97,6 @@ class DisplaySection:
     empty_text: str = ""
 
 
-def relationship_label(value: str) -> str:
-    return str(Relationship(value).label) if value in Relationship.values else value
-
-
 def _text(instance: models.Model, name: str) -> str:
     value = getattr(instance, f"get_{name}_display")() if instance._meta.get_field(name).choices else \
         getattr(instance, name)
@@ -144,7 +140,7 @@ def record_display(resident: Resident) -> list[DisplaySection]:
     admin.rows.append((_("Địa chỉ"), ", ".join(p for p in place if p)))
     if resident.household_id:
         admin.rows.append((_("Mã hộ"), resident.household.code))
-        admin.rows.append((_("Quan hệ với chủ hộ"), relationship_label(resident.relationship_to_head)))
+        admin.rows.append((_("Quan hệ với chủ hộ"), resident.relationship_label))
     sections = [admin]
     profile = _one(HealthProfile, resident)
     birth = DisplaySection(_("II.1. Tình trạng lúc sinh và nhóm máu"), empty_text=_("Chưa ghi."))

@@ -108,6 +108,12 @@ class Resident(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    @property
+    def relationship_label(self) -> str:
+        """The household-book wording of ``relationship_to_head`` (stored as a code)."""
+        value = self.relationship_to_head
+        return str(Relationship(value).label) if value in Relationship.values else value
+
 
 class Relationship(models.TextChoices):
     """Relationship to the household head, as the household book (sổ hộ khẩu) writes it."""
