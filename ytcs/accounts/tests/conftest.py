@@ -1,6 +1,7 @@
 import pytest
 
-from ytcs.accounts.tests.factories import ResidentFactory, World, build_world
+from ytcs.accounts.tests.factories import World, build_world
+from ytcs.people.tests.factories import ResidentFactory
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Org units, users and residents for access tests, built directly with correct materialised paths."""
+"""Users for every app's tests, and the org-unit world of the access tests (merged old units included)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,34 +7,10 @@ import factory
 from factory.django import DjangoModelFactory
 
 from ytcs.accounts.models import Role, User
-from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
-from ytcs.people.models import Household, Resident
+from ytcs.orgunits.tests.factories import OrgUnitFactory
 
 MERGER_DAY = date(2025, 7, 1)
-
-
-class OrgUnitFactory(DjangoModelFactory):
-    class Meta:
-        model = OrgUnit
-
-    code = factory.Sequence(lambda n: f"T{n:05d}")
-    name = factory.Sequence(lambda n: f"Đơn vị {n}")
-    level = OrgUnit.Level.COMMUNE
-    parent = None
-    valid_from = MERGER_DAY
-    valid_to = None
-    name_folded = factory.LazyAttribute(lambda o: fold(o.name))
-    path = ""
-
-    @classmethod
-    def _create(cls, model_class: type[OrgUnit], *args: object, **kwargs: object) -> OrgUnit:
-        unit = super()._create(model_class, *args, **kwargs)
-        unit.path = (unit.parent.path if unit.parent else "/") + f"{unit.pk}/"
-        model_class.objects.filter(pk=unit.pk).update(path=unit.path)
-        if unit.valid_to is None:
-            OrgUnitRollup.objects.create(unit=unit, current_unit=unit, weight=1.0)
-        return unit
 
 
 class UserFactory(DjangoModelFactory):
@@ -51,31 +27,6 @@ class UserFactory(DjangoModelFactory):
         lambda user, create, value: (user.set_password(value) if value else user.set_unusable_password())
         or (user.save(update_fields=["password"]) if create else None)
     )
-
-
-class HouseholdFactory(DjangoModelFactory):
-    class Meta:
-        model = Household
-
-    code = factory.Sequence(lambda n: f"HH{n:06d}")
-    village = None
-    commune = factory.LazyAttribute(lambda o: o.village.parent)
-
-
-class ResidentFactory(DjangoModelFactory):
-    class Meta:
-        model = Resident
-
-    commune = factory.LazyAttribute(lambda o: o.village.parent if o.village else None)
-    village = None
-    family_name = "Nguyễn"
-    middle_name = "Văn"
-    given_name = factory.Sequence(lambda n: f"An{n}")
-    full_name = factory.LazyAttribute(lambda o: f"{o.family_name} {o.middle_name} {o.given_name}")
-    name_folded = factory.LazyAttribute(lambda o: fold(o.full_name))
-    sex = "M"
-    birth_date = date(1980, 5, 17)
-    birth_year = factory.LazyAttribute(lambda o: o.birth_date.year)
 
 
 @dataclass

@@ -19,9 +19,10 @@ from ytcs.accounts.scope import (
     scoped_residents,
     search_scope,
 )
-from ytcs.accounts.tests.factories import HouseholdFactory, ResidentFactory, UserFactory
+from ytcs.accounts.tests.factories import UserFactory
 from ytcs.audit.models import AuditAction, AuditEvent
 from ytcs.people.models import Household, Resident
+from ytcs.people.tests.factories import HouseholdFactory, ResidentFactory
 
 
 def seen(user: User, residents: dict) -> set[str]:

@@ -1,4 +1,4 @@
-"""Org units, users, residents and visits for clinical tests (materialised paths set as the app does)."""
+"""Patients, visits and a small place with staff for the clinical tests."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -8,64 +8,27 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from ytcs.accounts.models import Role, User
+from ytcs.accounts.tests import factories as accounts_factories
 from ytcs.clinical.models import Encounter
-from ytcs.core.text import fold
-from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
-from ytcs.people.models import Resident
+from ytcs.orgunits.models import OrgUnit
+from ytcs.orgunits.tests.factories import OrgUnitFactory
+from ytcs.people.tests import factories as people_factories
+
+__all__ = ["EncounterFactory", "OrgUnitFactory", "Place", "ResidentFactory", "UserFactory", "build_place"]
 
 
-class OrgUnitFactory(DjangoModelFactory):
-    class Meta:
-        model = OrgUnit
+class UserFactory(accounts_factories.UserFactory):
+    """A named clinician: visits record the practitioner's full name."""
 
-    code = factory.Sequence(lambda n: f"K{n:05d}")
-    name = factory.Sequence(lambda n: f"Đơn vị {n}")
-    level = OrgUnit.Level.COMMUNE
-    parent = None
-    valid_from = date(2025, 7, 1)
-    name_folded = factory.LazyAttribute(lambda o: fold(o.name))
-    path = ""
-
-    @classmethod
-    def _create(cls, model_class: type[OrgUnit], *args: object, **kwargs: object) -> OrgUnit:
-        unit = super()._create(model_class, *args, **kwargs)
-        unit.path = (unit.parent.path if unit.parent else "/") + f"{unit.pk}/"
-        model_class.objects.filter(pk=unit.pk).update(path=unit.path)
-        OrgUnitRollup.objects.create(unit=unit, current_unit=unit, weight=1.0)
-        return unit
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"clinician{n}")
     first_name = "Lan"
     last_name = "Trần Thị"
-    role = Role.STATION_STAFF
-    org_unit = None
-    password = factory.PostGeneration(
-        lambda user, create, value: (
-            (user.set_password(value) if value else user.set_unusable_password())
-            or (user.save(update_fields=["password"]) if create else None)
-        )
-    )
 
 
-class ResidentFactory(DjangoModelFactory):
-    class Meta:
-        model = Resident
+class ResidentFactory(people_factories.ResidentFactory):
+    """An older insured patient with identifiers, as a station's chronic-disease list holds."""
 
-    commune = factory.LazyAttribute(lambda o: o.village.parent)
-    family_name = "Nguyễn"
-    middle_name = "Văn"
     given_name = factory.Sequence(lambda n: f"Bình{n}")
-    full_name = factory.LazyAttribute(lambda o: f"{o.family_name} {o.middle_name} {o.given_name}")
-    name_folded = factory.LazyAttribute(lambda o: fold(o.full_name))
-    sex = "M"
     birth_date = date(1960, 3, 12)
-    birth_year = factory.LazyAttribute(lambda o: o.birth_date.year)
     cccd = factory.Sequence(lambda n: f"0011960{n:05d}")
     phone = "0912345678"
     bhyt_card_number = "GD4010123456789"

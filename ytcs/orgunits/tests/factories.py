@@ -1,10 +1,47 @@
-"""Factories for facilities and staff; org units come from the real loader (``conftest.py``)."""
+"""Factories for org units, facilities and staff, shared by every app's tests.
+
+The orgunits tests themselves load the real tree (``conftest.py``); other apps build small trees with
+``OrgUnitFactory``, whose rows follow the loader's contract: the country is "/<pk>/", a child is
+``parent.path + f"{pk}/"``, and a current unit rolls up to itself with weight 1.
+"""
 
 from datetime import date
 
 import factory
 
-from ytcs.orgunits.models import Cadre, FacilityKind, HealthFacility, StaffMember, TechnicalLevel
+from ytcs.core.text import fold
+from ytcs.orgunits.models import (
+    Cadre,
+    FacilityKind,
+    HealthFacility,
+    OrgUnit,
+    OrgUnitRollup,
+    StaffMember,
+    TechnicalLevel,
+)
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"U{n:05d}")
+    name = factory.Sequence(lambda n: f"Đơn vị {n}")
+    level = OrgUnit.Level.COMMUNE
+    parent = None
+    valid_from = date(2025, 7, 1)
+    valid_to = None
+    name_folded = factory.LazyAttribute(lambda o: fold(o.name))
+    path = ""
+
+    @classmethod
+    def _create(cls, model_class: type[OrgUnit], *args: object, **kwargs: object) -> OrgUnit:
+        unit = super()._create(model_class, *args, **kwargs)
+        unit.path = (unit.parent.path if unit.parent else "/") + f"{unit.pk}/"
+        model_class.objects.filter(pk=unit.pk).update(path=unit.path)
+        if unit.valid_to is None:
+            OrgUnitRollup.objects.create(unit=unit, current_unit=unit, weight=1.0)
+        return unit
 
 
 class HealthFacilityFactory(factory.django.DjangoModelFactory):

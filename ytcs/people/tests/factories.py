@@ -1,36 +1,18 @@
-"""Factories for the register tests: org units with real paths, users per role, households, residents.
-
-Paths follow the OrgUnit contract: the country is "/<pk>/", a child is ``parent.path + f"{pk}/"``.
-"""
+"""Households and residents for every app's tests, plus the register tests' unit tree and world."""
 
 import datetime
 
 import factory
 from factory.django import DjangoModelFactory
 
-from ytcs.accounts.models import Role, User
+from ytcs.accounts.models import Role
+from ytcs.accounts.tests.factories import UserFactory
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
+from ytcs.orgunits.tests.factories import OrgUnitFactory
 from ytcs.people.models import Household, Resident
 
-
-class OrgUnitFactory(DjangoModelFactory):
-    class Meta:
-        model = OrgUnit
-        skip_postgeneration_save = True
-
-    code = factory.Sequence(lambda n: f"{n:05d}")
-    name = factory.Sequence(lambda n: f"Đơn vị {n}")
-    level = OrgUnit.Level.COUNTRY
-    parent = None
-    valid_from = datetime.date(2025, 7, 1)
-    name_folded = factory.LazyAttribute(lambda o: fold(o.name))
-
-    @factory.post_generation
-    def materialise_path(obj: OrgUnit, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
-        obj.path = (obj.parent.path if obj.parent else "/") + f"{obj.pk}/"
-        if create:
-            OrgUnit.objects.filter(pk=obj.pk).update(path=obj.path)
+__all__ = ["HouseholdFactory", "OrgUnitFactory", "ResidentFactory", "UserFactory", "make_world", "person", "unit_tree"]
 
 
 def unit_tree() -> dict[str, OrgUnit]:
@@ -45,21 +27,6 @@ def unit_tree() -> dict[str, OrgUnit]:
         "village_a2": OrgUnitFactory(name="Bản Chang", level=OrgUnit.Level.VILLAGE, parent=commune_a),
         "village_b": OrgUnitFactory(name="Bản Tấn", level=OrgUnit.Level.VILLAGE, parent=commune_b),
     }
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    role = Role.STATION_STAFF
-    password = factory.PostGenerationMethodCall("set_unusable_password")  # tests log in with force_login
-
-    @classmethod
-    def _after_postgeneration(cls, instance: User, create: bool, results: dict | None = None) -> None:
-        if create:
-            instance.save()
 
 
 class HouseholdFactory(DjangoModelFactory):
@@ -79,7 +46,7 @@ class ResidentFactory(DjangoModelFactory):
     family_name = "Nguyễn"
     middle_name = "Văn"
     given_name = factory.Sequence(lambda n: f"An{n}")
-    full_name = factory.LazyAttribute(lambda o: f"{o.family_name} {o.middle_name} {o.given_name}")
+    full_name = factory.LazyAttribute(lambda o: " ".join(p for p in (o.family_name, o.middle_name, o.given_name) if p))
     name_folded = factory.LazyAttribute(lambda o: fold(o.full_name))
     sex = "M"
     birth_date = datetime.date(1980, 5, 1)

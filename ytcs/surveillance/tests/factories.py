@@ -2,12 +2,13 @@
 
 import datetime as dt
 
-import factory
 from django.utils import timezone
 
-from ytcs.accounts.models import Role, User
+from ytcs.accounts.tests.factories import UserFactory
 from ytcs.orgunits.models import OrgUnit
-from ytcs.people.models import Resident
+from ytcs.people.tests import factories as people_factories
+
+__all__ = ["ResidentFactory", "Tree", "UserFactory", "at", "make_unit"]
 
 
 def make_unit(name: str, level: int, parent: OrgUnit | None = None, code: str | None = None) -> OrgUnit:
@@ -37,26 +38,10 @@ class Tree:
         self.other_village = make_unit("Thôn B1a", L.VILLAGE, self.other_commune)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
+class ResidentFactory(people_factories.ResidentFactory):
+    """A child, the usual subject of a notifiable-disease report."""
 
-    username = factory.Sequence(lambda n: f"user{n}")
-    role = Role.STATION_STAFF
-
-
-class ResidentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Resident
-
-    family_name = "Nguyễn"
-    middle_name = "Văn"
-    given_name = factory.Sequence(lambda n: f"An{n}")
-    full_name = factory.LazyAttribute(lambda o: f"{o.family_name} {o.middle_name} {o.given_name}")
-    name_folded = factory.LazyAttribute(lambda o: o.full_name.lower())
-    sex = "M"
     birth_date = dt.date(2018, 3, 15)
-    birth_year = 2018
 
 
 def at(day: dt.date, hour: int = 9) -> dt.datetime:

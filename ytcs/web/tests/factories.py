@@ -1,38 +1,17 @@
-"""Factories for the web and people read tests: org units with real paths, users, households, residents.
+"""The web and read tests' unit tree, and users who log in with a known password."""
 
-Paths follow the OrgUnit contract: the country is "/<pk>/", a child is ``parent.path + f"{pk}/"``.
-"""
-
-import datetime
 import functools
 
 import factory
 from django.contrib.auth.hashers import make_password
-from factory.django import DjangoModelFactory
 
-from ytcs.accounts.models import Role, User
-from ytcs.core.text import fold
+from ytcs.accounts.tests import factories as accounts_factories
 from ytcs.orgunits.models import OrgUnit
-from ytcs.people.models import Household, Resident
+from ytcs.orgunits.tests.factories import OrgUnitFactory
+from ytcs.people.tests import factories as people_factories
+from ytcs.people.tests.factories import HouseholdFactory
 
-
-class OrgUnitFactory(DjangoModelFactory):
-    class Meta:
-        model = OrgUnit
-        skip_postgeneration_save = True
-
-    code = factory.Sequence(lambda n: f"U{n:05d}")
-    name = factory.Sequence(lambda n: f"Đơn vị {n}")
-    level = OrgUnit.Level.COUNTRY
-    parent = None
-    valid_from = datetime.date(2025, 7, 1)
-    name_folded = factory.LazyAttribute(lambda o: fold(o.name))
-
-    @factory.post_generation
-    def materialise_path(obj: OrgUnit, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
-        obj.path = (obj.parent.path if obj.parent else "/") + f"{obj.pk}/"
-        if create:
-            OrgUnit.objects.filter(pk=obj.pk).update(path=obj.path)
+__all__ = ["PASSWORD", "HouseholdFactory", "ResidentFactory", "UserFactory", "unit_tree"]
 
 
 def unit_tree() -> dict[str, OrgUnit]:
@@ -58,38 +37,13 @@ def _password_hash() -> str:
     return make_password(PASSWORD)
 
 
-class UserFactory(DjangoModelFactory):
-    """A user whose password is ``PASSWORD``."""
+class UserFactory(accounts_factories.UserFactory):
+    """A user whose password is ``PASSWORD`` (hashed once, so the web tests can log in through the form)."""
 
-    class Meta:
-        model = User
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    role = Role.STATION_STAFF
     password = factory.LazyFunction(_password_hash)
 
 
-class HouseholdFactory(DjangoModelFactory):
-    class Meta:
-        model = Household
+class ResidentFactory(people_factories.ResidentFactory):
+    """Every resident is "Nguyễn Văn An" unless told otherwise: the search and dedup tests count on the clash."""
 
-    code = factory.Sequence(lambda n: f"HGD{n:06d}")
-    village = factory.SubFactory(OrgUnitFactory, level=OrgUnit.Level.VILLAGE)
-    commune = factory.LazyAttribute(lambda o: o.village.parent)
-    address = "Xóm 1"
-
-
-class ResidentFactory(DjangoModelFactory):
-    class Meta:
-        model = Resident
-
-    family_name = "Nguyễn"
-    middle_name = "Văn"
     given_name = "An"
-    full_name = factory.LazyAttribute(lambda o: " ".join(p for p in (o.family_name, o.middle_name, o.given_name) if p))
-    name_folded = factory.LazyAttribute(lambda o: fold(o.full_name))
-    sex = "M"
-    birth_date = datetime.date(1980, 5, 17)
-    birth_year = factory.LazyAttribute(lambda o: o.birth_date.year)
-    village = None
-    commune = factory.LazyAttribute(lambda o: o.village.parent if o.village else None)
