@@ -13,7 +13,7 @@ from ytcs.accounts.models import User
 from ytcs.accounts.scope import capture_scope, get_resident_for
 from ytcs.audit.services import audit_record
 from ytcs.clinical.models import Condition, ConditionStatus, Diagnosis, Encounter, PrescriptionLine
-from ytcs.clinical.vitals import Alert, vitals_alerts
+from ytcs.clinical.vitals import VITAL_FIELDS, Alert, vitals_alerts
 from ytcs.people.models import Resident
 
 
@@ -25,22 +25,7 @@ def _visits() -> QuerySet:
 
 
 def encounter_alerts(encounter: Encounter) -> list[Alert]:
-    values = {
-        name: getattr(encounter, name)
-        for name in (
-            "systolic",
-            "diastolic",
-            "pulse",
-            "temperature",
-            "respiratory_rate",
-            "spo2",
-            "weight_kg",
-            "height_cm",
-            "waist_cm",
-            "glucose_mmol",
-            "glucose_fasting",
-        )
-    }
+    values = {name: getattr(encounter, name) for name in VITAL_FIELDS}
     return vitals_alerts(
         values, birth_date=encounter.resident.birth_date, on=timezone.localtime(encounter.occurred_at).date()
     )

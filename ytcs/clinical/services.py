@@ -28,28 +28,11 @@ from ytcs.clinical.models import (
     PrescriptionLine,
 )
 from ytcs.clinical.validation import encounter_errors
-from ytcs.clinical.vitals import bmi_of
+from ytcs.clinical.vitals import VITAL_FIELDS, bmi_of
 from ytcs.orgunits.models import FacilityKind, HealthFacility, OrgUnit
 from ytcs.people.models import Resident
 
-_AUDITED_FIELDS = (
-    "occurred_at",
-    "payer",
-    "outcome",
-    "follow_up_on",
-    "glucose_fasting",
-    "systolic",
-    "diastolic",
-    "pulse",
-    "temperature",
-    "respiratory_rate",
-    "spo2",
-    "weight_kg",
-    "height_cm",
-    "bmi",
-    "waist_cm",
-    "glucose_mmol",
-)
+_AUDITED_FIELDS = ("occurred_at", "payer", "outcome", "follow_up_on", *VITAL_FIELDS, "bmi")
 # Free text may hold names or phone numbers: the trail records that it changed, not what it says.
 _FREE_TEXT_FIELDS = ("reason", "practitioner_name", "facility_name", "advice")
 _REDACTED = "[text]"
@@ -181,6 +164,34 @@ def _validate(data: EncounterData, resident: Resident) -> None:
         raise ClinicalValidationError(errors)
 
 
+def _write_lines_and_audit(
+    *,
+    actor: User,
+    encounter: Encounter,
+    data: EncounterData,
+    action: str,
+    before: dict[str, Any],
+    line_changes: dict[str, list],
+    request: HttpRequest | None,
+) -> None:
+    """The shared tail of recording and correcting a visit: write its diagnosis and prescription lines, open the
+    chronic conditions they imply, and audit the field diff plus ``line_changes`` and any conditions opened."""
+    _write_lines(encounter, data)
+    added = _conditions_from_diagnoses(actor=actor, encounter=encounter, codes=[d.code for d in data.diagnoses])
+    changes = _changes(before, _snapshot(encounter)) | line_changes
+    if added:
+        changes["conditions_added"] = [[], added]
+    audit_record(
+        actor=actor,
+        action=action,
+        resource_type="encounter",
+        resource_id=encounter.pk,
+        subject_ids=[encounter.resident_id],
+        changes=changes,
+        request=request,
+    )
+
+
 def encounter_record(
     *, actor: User, resident: Resident, data: EncounterData, request: HttpRequest | None = None
 ) -> Encounter:
@@ -201,21 +212,17 @@ def encounter_record(
             data.practitioner_name = actor.get_full_name() or actor.username
         _apply(encounter, data)
         encounter.save()
-        _write_lines(encounter, data)
-        codes = [d.code for d in data.diagnoses]
-        added = _conditions_from_diagnoses(actor=actor, encounter=encounter, codes=codes)
-        changes = _changes({}, _snapshot(encounter))
-        changes["diagnoses"] = [[], codes]
-        changes["prescription_lines"] = [0, len(data.prescriptions)]
-        if added:
-            changes["conditions_added"] = [[], added]
-        audit_record(
+        line_changes = {
+            "diagnoses": [[], [d.code for d in data.diagnoses]],
+            "prescription_lines": [0, len(data.prescriptions)],
+        }
+        _write_lines_and_audit(
             actor=actor,
+            encounter=encounter,
+            data=data,
             action="create",
-            resource_type="encounter",
-            resource_id=encounter.pk,
-            subject_ids=[resident.pk],
-            changes=changes,
+            before={},
+            line_changes=line_changes,
             request=request,
         )
     return encounter
@@ -243,23 +250,19 @@ def encounter_update(
         encounter.save()
         encounter.diagnoses.all().delete()
         encounter.prescription_lines.all().delete()
-        _write_lines(encounter, data)
         codes = [d.code for d in data.diagnoses]
-        added = _conditions_from_diagnoses(actor=actor, encounter=encounter, codes=codes)
-        changes = _changes(before, _snapshot(encounter))
+        line_changes = {}
         if old_codes != codes:
-            changes["diagnoses"] = [old_codes, codes]
+            line_changes["diagnoses"] = [old_codes, codes]
         if old_lines != len(data.prescriptions) or data.prescriptions:
-            changes["prescription_lines"] = [old_lines, len(data.prescriptions)]
-        if added:
-            changes["conditions_added"] = [[], added]
-        audit_record(
+            line_changes["prescription_lines"] = [old_lines, len(data.prescriptions)]
+        _write_lines_and_audit(
             actor=actor,
+            encounter=encounter,
+            data=data,
             action="update",
-            resource_type="encounter",
-            resource_id=encounter.pk,
-            subject_ids=[resident.pk],
-            changes=changes,
+            before=before,
+            line_changes=line_changes,
             request=request,
         )
     return encounter

@@ -22,7 +22,7 @@ from django.utils import timezone
 from ytcs.audit.services import audit_record
 from ytcs.clinical.models import Condition, ConditionSource, Diagnosis, Encounter, Outcome, Payer, PrescriptionLine
 from ytcs.clinical.validation import sex_mismatch
-from ytcs.clinical.vitals import bmi_of
+from ytcs.clinical.vitals import VITAL_FIELDS, bmi_of
 from ytcs.core.text import fold
 from ytcs.orgunits.models import FacilityKind, HealthFacility, OrgUnit
 from ytcs.people.models import Resident
@@ -282,7 +282,7 @@ class _Generator:
         reason: str,
         outcome: str = Outcome.TREATED,
     ) -> None:
-        row = dict.fromkeys(_VITAL_COLUMNS)
+        row = dict.fromkeys(VITAL_FIELDS)
         row.update(vitals)
         row.update(
             resident_id=p.pk,
@@ -430,19 +430,6 @@ def encounters_synthesise(*, residents: QuerySet, seed: int, years: int = 3, end
     return total
 
 
-_VITAL_COLUMNS = (
-    "systolic",
-    "diastolic",
-    "pulse",
-    "temperature",
-    "respiratory_rate",
-    "spo2",
-    "weight_kg",
-    "height_cm",
-    "waist_cm",
-    "glucose_mmol",
-    "glucose_fasting",
-)
 _ENCOUNTER_COLUMNS = (
     "id",
     "resident_id",
@@ -452,7 +439,7 @@ _ENCOUNTER_COLUMNS = (
     "occurred_at",
     "practitioner_name",
     "reason",
-    *_VITAL_COLUMNS,
+    *VITAL_FIELDS,
     "bmi",
     "payer",
     "outcome",

@@ -39,6 +39,8 @@ VITALS: tuple[VitalSpec, ...] = (
     VitalSpec("glucose_mmol", _("Đường huyết mao mạch"), "mmol/L", 1.0, 40, 1),
 )
 VITALS_BY_FIELD = {spec.field: spec for spec in VITALS}
+# The encounter columns a vitals reading fills: every measured value, plus whether the glucose was taken fasting.
+VITAL_FIELDS: tuple[str, ...] = (*VITALS_BY_FIELD, "glucose_fasting")
 BMI_PLAUSIBLE = (8.0, 80.0)
 
 
