@@ -19,31 +19,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, build_province
+
 DB = "ytcs_dedup_bench"
-
-
-def setup_province() -> None:
-    """Country → province "Cao Bằng" (04) → 100 current communes, as bench/synth_bench.py builds it."""
-    import django
-
-    django.setup()
-    from datetime import date
-
-    from ytcs.core.text import fold
-    from ytcs.orgunits.models import OrgUnit
-
-    def unit(parent, **kw):
-        u = OrgUnit.objects.create(valid_from=date(2025, 7, 1), path="", name_folded=fold(kw["name"]),
-                                   parent=parent, **kw)
-        u.path = f"{parent.path if parent else '/'}{u.pk}/"
-        u.save(update_fields=["path"])
-        return u
-
-    country = unit(None, code="VN", name="Việt Nam", level=0)
-    province = unit(country, code="04", name="Cao Bằng", unit_type="Tỉnh", level=1)
-    for i in range(100):
-        unit(province, code=f"{4000 + i:05d}", name=f"Thử {i + 1}", unit_type="Phường" if i < 8 else "Xã", level=3)
 
 
 def evaluate(truth_path: Path) -> dict:
@@ -89,7 +67,7 @@ def main() -> None:
     parser.add_argument("--evaluate", default=None, help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.setup_only:
-        setup_province()
+        build_province()
         return
     if opts.evaluate:
         print(repr(evaluate(Path(opts.evaluate))))

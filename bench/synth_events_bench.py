@@ -12,38 +12,17 @@ import argparse
 import os
 import platform
 import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-SETUP = """
-from datetime import date
-import django
-django.setup()
-from ytcs.core.text import fold
-from ytcs.orgunits.models import OrgUnit
-
-def unit(parent, **kw):
-    u = OrgUnit.objects.create(valid_from=date(2025, 7, 1), path="", name_folded=fold(kw["name"]), parent=parent, **kw)
-    u.path = f"{parent.path if parent else '/'}{u.pk}/"
-    u.save(update_fields=["path"])
-    return u
-
-country = unit(None, code="VN", name="Việt Nam", level=0)
-province = unit(country, code="04", name="Cao Bằng", unit_type="Tỉnh", level=1)
-for i in range(100):
-    unit(province, code=f"{4000 + i:05d}", name=f"Thử {i + 1}", unit_type="Phường" if i < 8 else "Xã", level=3)
-"""
+from _common import BUILD_PROVINCE, PYTHON, ROOT
 
 
 def bench(database_url: str, people: int, years: int) -> tuple[float, str]:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "ytcs.settings"}
     run = lambda args: subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, text=True)  # noqa: E731
     run([PYTHON, "manage.py", "migrate", "-v0"])
-    run([PYTHON, "-c", SETUP])
+    run(BUILD_PROVINCE)
     run([PYTHON, "-m", "ytcs.cli", "synth", "--province", "04", "--people", str(people), "--seed", "1",
          "--as-of", "2026-01-01", "--no-progress"])
     started = time.monotonic()
