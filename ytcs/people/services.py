@@ -228,7 +228,9 @@ def validate_resident(actor: User, resident: Resident, *, taken: dict[str, set[s
     _normalise(resident)
     errors: list[FieldError] = []
     try:
-        resident.full_clean(validate_unique=False, exclude=["name_folded", "birth_year", "full_name"])
+        # Uniqueness of CCCD/BHXH (Meta.constraints) is checked below by _duplicate_errors, with a scoped message.
+        resident.full_clean(validate_unique=False, validate_constraints=False,
+                            exclude=["name_folded", "birth_year", "full_name"])
     except ValidationError as exc:
         errors += errors_from_validation(exc)
     bad = {e.field for e in errors}
