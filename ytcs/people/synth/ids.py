@@ -22,17 +22,19 @@ class UniqueNumbers:
         """One unused number per prefix: ``prefix * 10**random_digits + random``."""
         out = prefixes * self.scale + rng.integers(0, self.scale, len(prefixes))
         for _ in range(MAX_ATTEMPTS):
-            redraw = self._taken(out)
             order = np.argsort(out, kind="stable")
-            repeated = np.zeros(len(out), dtype=bool)
-            repeated[order[1:]] = out[order[1:]] == out[order[:-1]]  # keep the first of equal numbers
-            redraw |= repeated
+            ordered = out[order]
+            # Looked up in sorted order: numpy's searchsorted narrows each search from the previous one,
+            # several times faster than 50,000 random probes into a million numbers.
+            redraw = np.zeros(len(out), dtype=bool)
+            redraw[order] = self._taken(ordered)
+            redraw[order[1:]] |= ordered[1:] == ordered[:-1]  # keep the first of equal numbers
             if not redraw.any():
                 break
             out[redraw] = prefixes[redraw] * self.scale + rng.integers(0, self.scale, int(redraw.sum()))
         else:
             raise RuntimeError("identifier space exhausted for some prefix")
-        self.used = np.sort(np.concatenate([self.used, out]), kind="stable")
+        self.used = np.sort(np.concatenate([self.used, ordered]), kind="stable")  # two sorted runs: a merge
         return out
 
     def _taken(self, numbers: np.ndarray) -> np.ndarray:

@@ -52,9 +52,12 @@ class BulkWriter:
     def prepare(self, model: type[Model], columns: dict[str, Sequence[Any] | Any], count: int) -> "Batch":
         """Rows ready to send, built without touching the database (safe in a worker thread).
 
-        ``columns`` maps attnames to per-row sequences or to one value for all rows.
+        ``columns`` maps attnames to per-row sequences or to one value for all rows. The per-row columns come
+        first and the constant ones (given once or the field's default) last: COPY takes the columns in any
+        order, so the constants are formatted once and appended to every row as one suffix.
         """
-        names, values = [], []
+        varying: list[tuple[str, Sequence[Any]]] = []
+        constant: list[tuple[str, Any]] = []
         for field in model._meta.concrete_fields:
             if field.attname in columns:
                 value = columns[field.attname]
@@ -62,10 +65,14 @@ class BulkWriter:
                 value = field.get_db_prep_save(field.get_default(), connection) if field.has_default() else None
             else:
                 raise ValueError(f"bulk writer has no value for {model.__name__}.{field.attname}")
-            names.append(field.column)
-            values.append(value if isinstance(value, list | tuple) else [value] * count)
-        text = _copy_text(values, count) if self.vendor == "postgresql" else None
-        return Batch(table=model._meta.db_table, names=names, values=values, text=text)
+            if isinstance(value, list | tuple):
+                varying.append((field.column, value))
+            else:
+                constant.append((field.column, value))
+        values, constants = [v for _, v in varying], [v for _, v in constant]
+        text = _copy_text(values, constants, count) if self.vendor == "postgresql" else None
+        return Batch(table=model._meta.db_table, names=[n for n, _ in varying + constant], values=values,
+                     constants=constants, count=count, text=text)
 
     def send(self, batch: "Batch") -> None:
         quote = connection.ops.quote_name
@@ -74,36 +81,42 @@ class BulkWriter:
             if self.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     if batch.text is None:  # some value needs COPY escaping: let psycopg format row by row
-                        for row in zip(*batch.values, strict=True):
+                        for row in batch.rows():
                             copy.write_row(row)
                     else:
                         copy.write(batch.text)
             else:
                 marks = ", ".join(["%s"] * len(batch.names))
-                rows = list(zip(*batch.values, strict=True))
-                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
+                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(batch.rows()))  # noqa: S608
 
 
 @dataclass
 class Batch:
     table: str
-    names: list[str]
-    values: list[list]
+    names: list[str]  # the columns of ``values``, then those of ``constants``
+    values: list[Sequence[Any]]  # per-row columns
+    constants: list[Any]  # one value for every row
+    count: int
     text: str | None  # COPY text, PostgreSQL only
 
+    def rows(self) -> Iterator[tuple]:
+        return zip(*self.values, *([c] * self.count for c in self.constants), strict=True)
 
-def _copy_text(columns: list[list], count: int) -> str | None:
+
+def _copy_text(columns: list[Sequence[Any]], constants: list[Any], count: int) -> str | None:
     """Rows in COPY text format, built column by column with C-level joins; None if a value needs escaping."""
     texts = [
         [r"\N" if v is None else str(v) for v in col] if None in col else list(map(str, col)) for col in columns
     ]
-    text = "\n".join(map("\t".join, zip(*texts, strict=True)))
+    end = "".join("\t" + (r"\N" if c is None else str(c)) for c in constants) + "\n"
+    text = end.join(map("\t".join, zip(*texts, strict=True))) + end
     clean = (
-        text.count("\\") == text.count(r"\N")
-        and text.count("\t") == count * (len(columns) - 1)
-        and text.count("\n") == count - 1
+        count > 0 and len(columns) > 0
+        and text.count("\\") == text.count(r"\N")
+        and text.count("\t") == count * (len(columns) + len(constants) - 1)
+        and text.count("\n") == count
     )
-    return text + "\n" if clean else None
+    return text if clean else None
 
 
 # A load at least this large rebuilds the secondary indexes and foreign keys once instead of row by row.
