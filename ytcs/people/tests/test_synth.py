@@ -229,11 +229,11 @@ def test_failure_mid_run_leaves_nothing(province: OrgUnit, monkeypatch: pytest.M
 
 
 def test_large_load_path_keeps_every_index_and_constraint(province: OrgUnit, monkeypatch: pytest.MonkeyPatch) -> None:
-    def schema() -> tuple[set, set]:
+    def schema() -> tuple[dict, dict]:
         with connection.cursor() as cursor:
             constraints = connection.introspection.get_constraints(cursor, Resident._meta.db_table)
             household = connection.introspection.get_constraints(cursor, Household._meta.db_table)
-        return set(constraints), set(household)
+        return constraints, household  # names and definitions (columns, unique, foreign key, index type)
 
     before = schema()
     monkeypatch.setattr(writer, "REBUILD_THRESHOLD", 100)
