@@ -256,13 +256,17 @@ def resident_merge(
             if kept_back:
                 left_behind[_label(rel)] = kept_back
         filled, removed_values, cleared = {}, {}, {}
+        # Unique by unique=True or by a one-field UniqueConstraint (how Resident declares CCCD and BHXH number).
+        unique = {f.name for f in Resident._meta.concrete_fields if f.unique} | {
+            c.fields[0] for c in Resident._meta.total_unique_constraints if len(c.fields) == 1
+        }
         for field in Resident._meta.concrete_fields:
             if field.name in NOT_FILLED or not field.editable:
                 continue
             mine, theirs = getattr(keep, field.attname), getattr(remove, field.attname)
             if _empty(mine) and not _empty(theirs):
                 filled[field.attname] = [_jsonable(mine), _jsonable(theirs)]
-                if field.unique:  # hand the identifier over: two rows may not hold it
+                if field.name in unique:  # hand the identifier over: two rows may not hold it
                     removed_values[field.attname] = _jsonable(theirs)
                     cleared[field.attname] = None if field.null else ""
         now = timezone.now()
