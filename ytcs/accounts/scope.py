@@ -236,6 +236,21 @@ def get_household_for(user: User, pk: Any, *, request: HttpRequest | None = None
     return household
 
 
+def get_resident_record_for(
+    user: User, queryset: QuerySet, pk: Any, *, request: HttpRequest | None = None
+) -> Any:
+    """The row ``pk`` of ``queryset`` (a model with a ``resident`` link) if ``user`` may open its resident.
+
+    Visits, problem-list entries and other per-person records are reached through their resident's scope,
+    so they answer 404 exactly when the resident would.
+    """
+    row = _get_scoped(queryset, pk)
+    if row is None:
+        raise OutOfScope
+    row.resident = get_resident_for(user, row.resident_id, request=request)
+    return row
+
+
 def _get_scoped(queryset: QuerySet, pk: Any) -> Any:
     try:
         pk = int(pk)

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import capture_scope, get_resident_for
+from ytcs.accounts.scope import capture_scope, get_resident_for, get_resident_record_for
 from ytcs.audit.services import audit_record
 from ytcs.clinical.models import Condition, ConditionStatus, Diagnosis, Encounter, PrescriptionLine
 from ytcs.clinical.vitals import VITAL_FIELDS, Alert, vitals_alerts
@@ -55,11 +55,9 @@ def encounter_list(*, actor: User, resident_id: int, request: HttpRequest | None
 
 def encounter_get(*, actor: User, encounter_id: int, request: HttpRequest | None = None) -> Encounter:
     """One visit (voided ones too, marked); 404 when absent or its resident is outside the search scope."""
-    try:
-        encounter = Encounter.objects.prefetch_related("diagnoses", "prescription_lines").get(pk=encounter_id)
-    except (Encounter.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    encounter.resident = get_resident_for(actor, encounter.resident_id, request=request)
+    encounter = get_resident_record_for(
+        actor, Encounter.objects.prefetch_related("diagnoses", "prescription_lines"), encounter_id, request=request
+    )
     audit_record(
         actor=actor,
         action="view",
@@ -73,12 +71,7 @@ def encounter_get(*, actor: User, encounter_id: int, request: HttpRequest | None
 
 def encounter_for_write(*, actor: User, encounter_id: int) -> Encounter:
     """A visit the actor may open, for a correction or a void (the write itself is audited, not this read)."""
-    try:
-        encounter = Encounter.objects.get(pk=encounter_id)
-    except (Encounter.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    encounter.resident = get_resident_for(actor, encounter.resident_id)
-    return encounter
+    return get_resident_record_for(actor, Encounter.objects.all(), encounter_id)
 
 
 def condition_list(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> list[Condition]:
@@ -97,12 +90,7 @@ def condition_list(*, actor: User, resident_id: int, request: HttpRequest | None
 
 def condition_get(*, actor: User, condition_id: int) -> Condition:
     """A problem-list entry whose resident the actor may open (for writes; the write is audited)."""
-    try:
-        condition = Condition.objects.get(pk=condition_id)
-    except (Condition.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    condition.resident = get_resident_for(actor, condition.resident_id)
-    return condition
+    return get_resident_record_for(actor, Condition.objects.all(), condition_id)
 
 
 def last_height_cm(*, resident: Resident) -> float | None:
