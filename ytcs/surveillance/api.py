@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from ytcs.accounts.scope import get_resident_for
@@ -130,11 +130,11 @@ def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict]:
         case = services.case_report_create(actor=user, resident=resident, village=village, commune=commune,
                                            request=request, **data)
     except ValidationError as exc:
-        return 422, _errors(exc)
+        return Status(422, _errors(exc))
     except PermissionDenied as exc:
         raise _forbidden(exc) from exc
     row = selectors.LineListRow(case, resident.full_name if resident else "", resident.pk if resident else None)
-    return 201, _case_out(row)
+    return Status(201, _case_out(row))
 
 
 @router.get("/cases", response=list[CaseOut])
@@ -180,7 +180,7 @@ def submit_weekly_report(request: HttpRequest, payload: WeeklyReportIn) -> tuple
     try:
         week = iso_week_start(payload.iso_year, payload.iso_week)
     except ValueError:
-        return 422, {"errors": [{"field": "iso_week", "message": _("Tuần ISO không tồn tại.")}]}
+        return Status(422, {"errors": [{"field": "iso_week", "message": _("Tuần ISO không tồn tại.")}]})
     unit = _unit(request, payload.unit_id)
     try:
         report = services.weekly_report_submit(
@@ -188,11 +188,11 @@ def submit_weekly_report(request: HttpRequest, payload: WeeklyReportIn) -> tuple
             lines={line.disease: (line.cases, line.deaths) for line in payload.lines},
         )
     except ValidationError as exc:
-        return 422, _errors(exc)
+        return Status(422, _errors(exc))
     except PermissionDenied as exc:
         raise _forbidden(exc) from exc
-    return 201, {**{f: getattr(report, f) for f in WeeklyReportOut.model_fields if f != "lines"},
-                 "lines": report.lines.count()}
+    return Status(201, {**{f: getattr(report, f) for f in WeeklyReportOut.model_fields if f != "lines"},
+                        "lines": report.lines.count()})
 
 
 class WeekCountOut(Schema):
@@ -261,7 +261,7 @@ def review_signal(request: HttpRequest, signal_id: int, payload: ReviewIn) -> tu
         services.signal_review(actor=request.user, signal=signal, to_status=payload.to_status, note=payload.note,
                                request=request)
     except ValidationError as exc:
-        return 422, _errors(exc)
+        return Status(422, _errors(exc))
     except PermissionDenied as exc:
         raise _forbidden(exc) from exc
-    return 200, _signal_out(selectors.get_signal_for(request.user, signal_id))
+    return Status(200, _signal_out(selectors.get_signal_for(request.user, signal_id)))
