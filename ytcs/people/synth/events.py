@@ -30,7 +30,7 @@ from ytcs.people.completeness import bulk_record_sections, record_completeness
 from ytcs.people.models import Household, LifeEvent, Relationship, ResidenceHistory, Resident
 from ytcs.people.synth import data, event_rates, generator
 from ytcs.people.synth.ids import UniqueNumbers
-from ytcs.people.synth.service import Mode, SynthInputError, _household_prefix, _label
+from ytcs.people.synth.service import Mode, SynthInputError, household_prefix, unit_label
 from ytcs.people.synth.writer import BulkWriter
 
 SYNTH_NOTE = "Dữ liệu tổng hợp (ytcs synth-events)"
@@ -149,7 +149,7 @@ def synthetic_events_exist(province: OrgUnit) -> bool:
 
 def synthetic_events_pending(province: OrgUnit) -> bool:
     """Whether ``province`` has a synthetic population without synthetic events yet (the demo's test)."""
-    has_people = Household.objects.filter(code__startswith=_household_prefix(province)).exists()
+    has_people = Household.objects.filter(code__startswith=household_prefix(province)).exists()
     return has_people and not synthetic_events_exist(province)
 
 
@@ -206,7 +206,7 @@ def life_events_synthesise(
 
 
 def _load(province: OrgUnit) -> _State:
-    prefix = _household_prefix(province)
+    prefix = household_prefix(province)
     households = list(Household.objects.filter(code__startswith=prefix).order_by("pk")
                       .values_list("pk", "commune_id", "village_id", "code", "address", "head_id"))
     hh_index = {row[0]: i for i, row in enumerate(households)}
@@ -252,12 +252,12 @@ class _Simulation:
         communes = OrgUnit.objects.filter(level=OrgUnit.Level.COMMUNE, valid_to=None, path__startswith=province.path)
         villages = OrgUnit.objects.filter(level=OrgUnit.Level.VILLAGE, valid_to=None, parent__in=communes)
         self.villages: dict[int, list[tuple[int, str]]] = {}
-        labels = {c.pk: _label(c) for c in communes}
+        labels = {c.pk: unit_label(c) for c in communes}
         for v in villages.order_by("parent_id", "code", "pk"):
-            self.villages.setdefault(v.parent_id, []).append((v.pk, f"{_label(v)}, {labels[v.parent_id]}"))
+            self.villages.setdefault(v.parent_id, []).append((v.pk, f"{unit_label(v)}, {labels[v.parent_id]}"))
         self.communes = sorted(self.villages)
         last = max((h.code for h in state.households), default="")
-        self.prefix = _household_prefix(province)
+        self.prefix = household_prefix(province)
         self.next_number = int(last[len(self.prefix):]) + 1 if last else 1
         self.cccds = UniqueNumbers(Resident.objects.exclude(cccd=None).values_list("cccd", flat=True), random_digits=6)
         self.sins = UniqueNumbers(

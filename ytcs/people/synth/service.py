@@ -102,14 +102,14 @@ def _check_inputs(*, people: int, seed: int, as_of: date, shares: dict[str, floa
             raise SynthInputError(field, _("phải là tỉ lệ từ 0 đến 1 (nhận được: %(value)s)") % {"value": value})
 
 
-def _label(unit: OrgUnit) -> str:
+def unit_label(unit: OrgUnit) -> str:
     """"Xã Hưng Đạo" whether the unit is stored as name "Hưng Đạo" + type "Xã" or with the type in its name."""
     if not unit.unit_type or fold(unit.name).startswith(fold(unit.unit_type)):
         return unit.name
     return f"{unit.unit_type} {unit.name}"
 
 
-def _household_prefix(province: OrgUnit) -> str:
+def household_prefix(province: OrgUnit) -> str:
     return f"SYN-{province.code}-"
 
 
@@ -152,7 +152,7 @@ def population_synthesise(
         raise SynthInputError("--province", _("tỉnh “%(name)s” chưa có xã/phường hiện hành nào")
                               % {"name": province.name})
     started = time.monotonic()
-    prefix = _household_prefix(province)
+    prefix = household_prefix(province)
     with transaction.atomic():
         synthetic = Household.objects.filter(code__startswith=prefix)
         if mode == Mode.REFUSE and synthetic.exists():
@@ -197,7 +197,8 @@ def _generate_and_write(
     village_ids = np.array([v.pk for v in all_villages], dtype=np.int64)
     commune_of_village = np.repeat(np.array([c.pk for c in communes], dtype=np.int64), village_counts)
     addresses = np.array(
-        [f"{_label(v)}, {_label(c)}" for c, vs in zip(communes, village_lists, strict=True) for v in vs], dtype=object
+        [f"{unit_label(v)}, {unit_label(c)}" for c, vs in zip(communes, village_lists, strict=True) for v in vs],
+        dtype=object,
     )
 
     maker = _ChunkMaker(
