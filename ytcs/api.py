@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from ytcs.clinical.api import router as clinical_router
+from ytcs.core.api import install_error_handlers
 from ytcs.orgunits.api import router as orgunits_router
 from ytcs.people.api import router as people_router
 from ytcs.surveillance.api import router as surveillance_router
@@ -16,6 +17,7 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api",
 )
+install_error_handlers(api)
 api.add_router("/orgunits/", orgunits_router)
 api.add_router("/people/", people_router)
 api.add_router("/clinical/", clinical_router)
