@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ytcs.accounts.throttle import login_blocked, retry_minutes
-from ytcs.audit.services import client_ip
+from ytcs.audit.context import client_ip
 
 
 class LoginForm(AuthenticationForm):

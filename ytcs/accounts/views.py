@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 
 from ytcs.accounts.forms import LoginForm
 from ytcs.accounts.throttle import login_failure_record, login_failures_clear
+from ytcs.audit.context import client_ip
 from ytcs.audit.models import AuditAction
-from ytcs.audit.services import audit_record, client_ip
+from ytcs.audit.services import audit_record
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,19 @@
 """Writing audit events. Called explicitly by services and selectors, never from signals."""
 
-import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditEvent, AuditSubject
 
 
 def audit_record(
     *,
-    actor: Any,
+    context: AuditContext | None = None,
+    actor: Any = None,
     action: str,
     resource_type: str,
     resource_id: str | int = "",
@@ -24,10 +24,16 @@ def audit_record(
 ) -> AuditEvent:
     """Append one audit event and the residents it exposed.
 
-    ``changes`` maps field name to ``[before, after]``; callers pass only fields
-    that are safe to keep in the trail. The event and its subjects are written in
+    ``context`` says who acted and from where (``AuditContext``); ``actor`` and ``request`` are the older
+    way of saying the same and are being replaced by it. ``changes`` maps field name to ``[before, after]``;
+    callers pass only fields that are safe to keep in the trail. The event and its subjects are written in
     one transaction (the caller's, when there is one).
     """
+    if context is None:
+        context = AuditContext.from_request(request) if request is not None else AuditContext()
+        if actor is not None or request is None:
+            context = AuditContext(actor, context.ip_address, context.client, context.request_id, context.job)
+    actor = context.actor
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     with transaction.atomic(savepoint=False):
         event = AuditEvent.objects.create(
@@ -36,32 +42,15 @@ def audit_record(
             actor_role=getattr(actor, "role", "") or "",
             actor_org_unit_id=getattr(actor, "org_unit_id", None),
             action=action,
-            resource_type=resource_type,
+            resource_type=str(resource_type),
             resource_id=str(resource_id)[:64],
             changes=changes or {},
-            ip_address=client_ip(request),
-            client=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
-            request_id=(request.META.get("HTTP_X_REQUEST_ID", "")[:64] if request else ""),
+            ip_address=context.ip_address,
+            client=context.client,
+            request_id=context.request_id,
             outcome=outcome,
         )
         subjects = [AuditSubject(event=event, resident_id=rid) for rid in dict.fromkeys(subject_ids)]
         if subjects:
             AuditSubject.objects.bulk_create(subjects)
     return event
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address: ``REMOTE_ADDR``, or behind ``YTCS_TRUSTED_PROXIES`` reverse proxies
-    the ``X-Forwarded-For`` entry those proxies appended (entries further left can be forged)."""
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR") or None
-    proxies = getattr(settings, "YTCS_TRUSTED_PROXIES", 0)
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(address)) if address else None
-    except ValueError:
-        return None

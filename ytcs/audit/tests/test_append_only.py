@@ -70,7 +70,7 @@ def test_audit_record_keeps_who_what_where_and_each_subject_once(rf, db):
 
 
 def test_client_address_behind_a_trusted_proxy(rf, settings):
-    from ytcs.audit.services import client_ip
+    from ytcs.audit.context import client_ip
 
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     assert client_ip(request) == "127.0.0.1"
