@@ -107,13 +107,16 @@ class CurveForm(FilterForm):
         field = self.fields["weeks"]
         field.choices = [(n, str(n)) for n in sorted({*self.WEEK_CHOICES, default_weeks})]
         field.initial = default_weeks
-        self.default_weeks = default_weeks
+        if self.is_bound and self.data.get("weeks") not in {str(n) for n, _ in field.choices}:
+            # Filtered by disease only, or an odd count typed in the address: the default is drawn, and shown.
+            self.data = self.data.copy()
+            self.data["weeks"] = str(default_weeks)
 
     def filters(self) -> dict:
         """The valid filters: an invalid one (an area out of scope) is dropped without losing the others."""
         self.is_valid()  # cleans a bound form; an unbound one has no filters
         filters = dict(getattr(self, "cleaned_data", {}))
-        filters["weeks"] = filters.get("weeks") or self.default_weeks
+        filters["weeks"] = filters.get("weeks") or self.fields["weeks"].initial
         return filters
 
 

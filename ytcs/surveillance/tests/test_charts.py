@@ -58,6 +58,10 @@ def test_week_selector_shows_the_weeks_drawn_and_applies_the_choice(client, stat
     first = client.get(url)
     assert len(first.context["chart"].bars) == default
     assert _selected_weeks(first.content.decode()) == str(default)
+    for other_filters in ({"disease": "soi"}, {"weeks": "7"}):  # no or an unknown count: the default, shown
+        page = client.get(url, other_filters)
+        assert len(page.context["chart"].bars) == default
+        assert _selected_weeks(page.content.decode()) == str(default)
     for weeks in (12, 104):
         chosen = client.get(url, {"weeks": weeks, "by": "week"})
         assert len(chosen.context["chart"].bars) == weeks
