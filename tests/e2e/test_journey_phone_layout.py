@@ -4,7 +4,8 @@ The pages are found the way a user finds them, by following the links of the ren
 section menus), not from a hand-written list; the resident's timeline and the epidemic curve are added because their
 charts are the widest content. A page fails when ``document.documentElement.scrollWidth > window.innerWidth``; the
 message names the page and the element reaching furthest right (outside any scrolling box). Chart labels must be
-at least 12 px tall on the phone to be readable.
+at least 12 px tall on the phone to be readable, and no number in an SVG, style or data attribute may carry the
+Vietnamese decimal comma.
 """
 
 import datetime as dt
@@ -14,6 +15,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+
+from ytcs.core.tests.locale_numbers import html_number_errors
 
 PHONE = {"width": 390, "height": 844}
 
@@ -98,6 +101,7 @@ def _check(page, role: str, path: str) -> list[str]:
                         f"widest: {page.evaluate(WIDEST_ELEMENT)}")
     if page.locator("svg text").count() and (label := page.evaluate(SMALLEST_CHART_LABEL)) < 12:
         problems.append(f"{role} {path}: chart labels {label:.1f} px tall, too small to read on a phone")
+    problems += [f"{role} {path}: {error}" for error in html_number_errors(page.content())]
     return problems
 
 
