@@ -1,4 +1,10 @@
-"""Server-rendered SVG line charts for the timeline (no JavaScript: CSP-friendly, prints well)."""
+"""Server-rendered SVG line charts for the timeline (no JavaScript: CSP-friendly, prints well).
+
+Coordinates are written with ``_num`` (a decimal point in every interface language: SVG rejects the
+Vietnamese ``206,5``); only the visible text (tick values, dates, tooltips) follows the language.
+The chart is drawn in a 480 × 260 box scaled to the page width, and ``clinical.css`` enlarges its
+labels, lines and dots on a phone, where one unit is about 0.75 px.
+"""
 
 import math
 from dataclasses import dataclass
@@ -22,8 +28,13 @@ class ReferenceLine:
     label: str
 
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+WIDTH, HEIGHT = 480, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 32, 16, 44  # reference values are labelled in the right margin
+
+
+def _num(value: float) -> str:
+    """A coordinate for an SVG attribute: one decimal, always with a point."""
+    return f"{value:.1f}"
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -64,28 +75,30 @@ def line_chart_svg(*, title: str, unit: str, series: list[Series], references: l
     ]
     for tick in ticks:
         parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
-            f'<text class="tick" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">'
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_num(y(tick))}" y2="{_num(y(tick))}"/>'
+            f'<text class="tick" x="{LEFT - 6}" y="{_num(y(tick) + 4)}" text-anchor="end">'
             f"{escape(number_format(tick))}</text>"
         )
     for reference in references:
         parts.append(
-            f'<line class="reference" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(reference.value):.1f}" '
-            f'y2="{y(reference.value):.1f}"/><text class="reference-label" x="{WIDTH - RIGHT}" '
-            f'y="{y(reference.value) - 4:.1f}" text-anchor="end">{escape(reference.label)}</text>'
+            f'<line class="reference" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_num(y(reference.value))}" '
+            f'y2="{_num(y(reference.value))}"/><text class="reference-label" x="{WIDTH - 2}" '
+            f'y="{_num(y(reference.value) + 4)}" text-anchor="end">{escape(reference.label)}</text>'
         )
-    for day in sorted({first, last}):
+    # The first and last dates stay inside the box: anchored at their outer end, not their middle.
+    anchors = {first: "middle"} if first == last else {first: "start", last: "end"}
+    for day, anchor in anchors.items():
         parts.append(
-            f'<text class="tick" x="{x(day):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
+            f'<text class="tick" x="{_num(x(day))}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}">'
             f"{escape(date_format(day, 'SHORT_DATE_FORMAT'))}</text>"
         )
     legend_x = LEFT
     for item in series:
-        coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in item.points)
+        coords = " ".join(f"{_num(x(d))},{_num(y(v))}" for d, v in item.points)
         parts.append(f'<polyline class="series {escape(item.css_class)}" points="{coords}"/>')
         for d, v in item.points:
             parts.append(
-                f'<circle class="dot {escape(item.css_class)}" cx="{x(d):.1f}" cy="{y(v):.1f}" r="3">'
+                f'<circle class="dot {escape(item.css_class)}" cx="{_num(x(d))}" cy="{_num(y(v))}" r="3">'
                 f"<title>{escape(date_format(d, 'SHORT_DATE_FORMAT'))}: {escape(number_format(v))} "
                 f"{escape(unit)}</title></circle>"
             )
@@ -93,6 +106,6 @@ def line_chart_svg(*, title: str, unit: str, series: list[Series], references: l
             f'<text class="legend {escape(item.css_class)}" x="{legend_x}" y="{HEIGHT - 6}">'
             f"● {escape(item.label)}</text>"
         )
-        legend_x += 12 + 9 * len(item.label)
+        legend_x += 24 + 9 * (len(item.label) + 2)  # room for the larger labels of a phone
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

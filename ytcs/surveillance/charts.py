@@ -1,13 +1,22 @@
 """Epidemic curves as server-rendered SVG bar charts: no script, printable, readable on a phone.
 
-This module only computes geometry; ``surveillance/_curve.html`` draws it.
+This module only computes geometry; ``surveillance/_curve.html`` draws it. Every position the template
+writes is computed here (the template does no arithmetic), and the template writes them with localisation
+off: SVG lengths need a decimal point whatever the interface language (Vietnamese writes ``206,5``).
+
+The chart is drawn in a 600 × 280 box scaled to the width of the page: on a 390 px phone that is about
+0.6 px per unit, so the stylesheet enlarges the labels on narrow screens, and at most ``_MAX_X_LABELS``
+dates are written under the axis so that they never overlap.
 """
 
 import datetime as dt
 import math
 from dataclasses import dataclass
 
-_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 36, 8, 12, 34
+_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 44, 8, 16, 30
+_MAX_X_LABELS = 6
+_LABEL_GAP = 4  # between the count labels and the plot, and above a signal bar for its marker
+_DATE_GAP = 8  # between the axis and the dates, clear of the "0" label on a phone
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,11 @@ class Bar:
     title: str
     signal: bool
     highlight: bool
+
+    @property
+    def marker_y(self) -> float:
+        """Baseline of the ▲ drawn above a signal bar."""
+        return round(self.y - _LABEL_GAP, 2)
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,16 @@ class BarChart:
     plot_right: float
     total: int
 
+    @property
+    def y_label_x(self) -> int:
+        """Right edge of the count labels, left of the plot."""
+        return self.plot_left - _LABEL_GAP
+
+    @property
+    def x_label_y(self) -> float:
+        """Top of the date labels, under the axis."""
+        return self.plot_bottom + _DATE_GAP
+
 
 def _nice_step(top: int) -> int:
     """A round step giving at most ~5 gridlines up to ``top``."""
@@ -56,8 +80,8 @@ def bar_chart(
     label: str,
     signal_days: set[dt.date] = frozenset(),
     highlight: dt.date | None = None,
-    width: int = 760,
-    height: int = 240,
+    width: int = 600,
+    height: int = 280,
     date_format: str = "%d/%m",
 ) -> BarChart:
     """Bars for ``points`` (day, count); days in ``signal_days`` are marked, ``highlight`` is outlined."""
@@ -77,7 +101,7 @@ def bar_chart(
             height=round(h, 2), value=value, title=f"{label} {day.strftime(date_format)}: {value}",
             signal=day in signal_days, highlight=day == highlight,
         ))
-    every = max(1, math.ceil(len(points) / 10))
+    every = max(1, math.ceil(len(points) / _MAX_X_LABELS))
     x_ticks = [Tick(round(_PAD_LEFT + (i + 0.5) * slot, 2), day.strftime(date_format))
                for i, (day, _) in enumerate(points) if i % every == 0]
     y_ticks = [Tick(round(bottom - plot_h * v / y_max, 2), str(v)) for v in range(0, y_max + 1, step)]

@@ -94,10 +94,30 @@ class CaseFilterForm(FilterForm):
 
 
 class CurveForm(FilterForm):
+    """Curve filters. ``weeks`` starts at the configured default, so the selector shows what is drawn."""
+
+    WEEK_CHOICES = (12, 26, 52, 104, 156)
+
     by = forms.ChoiceField(label=_("Theo"), required=False, initial="week",
                            choices=[("week", _("Tuần báo cáo/khởi phát")), ("onset", _("Ngày khởi phát"))])
-    weeks = forms.TypedChoiceField(label=_("Số tuần"), required=False, coerce=int, empty_value=52,
-                                   choices=[(12, "12"), (26, "26"), (52, "52"), (104, "104"), (156, "156")])
+    weeks = forms.TypedChoiceField(label=_("Số tuần"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: object, default_weeks: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["weeks"]
+        field.choices = [(n, str(n)) for n in sorted({*self.WEEK_CHOICES, default_weeks})]
+        field.initial = default_weeks
+        if self.is_bound and self.data.get("weeks") not in {str(n) for n, _ in field.choices}:
+            # Filtered by disease only, or an odd count typed in the address: the default is drawn, and shown.
+            self.data = self.data.copy()
+            self.data["weeks"] = str(default_weeks)
+
+    def filters(self) -> dict:
+        """The valid filters: an invalid one (an area out of scope) is dropped without losing the others."""
+        self.is_valid()  # cleans a bound form; an unbound one has no filters
+        filters = dict(getattr(self, "cleaned_data", {}))
+        filters["weeks"] = filters.get("weeks") or self.fields["weeks"].initial
+        return filters
 
 
 class SignalFilterForm(forms.Form):

@@ -189,11 +189,12 @@ def _parse_grid(post: object, diseases: list[Disease]) -> tuple[dict[str, tuple[
 @login_required
 def curve(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = CurveForm(request.GET or None, units=selectors.units_for_choice(user))
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = CurveForm(request.GET or None, units=selectors.units_for_choice(user),
+                     default_weeks=int(conf.get("YTCS_SURVEILLANCE_CURVE_WEEKS")))
+    filters = form.filters()
     unit = filters.get("unit") or selectors.scoped_unit(user, None)
     disease = filters.get("disease")
-    weeks = filters.get("weeks") or int(conf.get("YTCS_SURVEILLANCE_CURVE_WEEKS"))
+    weeks = filters["weeks"]
     last = last_complete_week(timezone.localdate()) + dt.timedelta(weeks=1)  # include the current week
     context = _curve_context(
         user, unit=unit, disease=disease, first_week=last - dt.timedelta(weeks=weeks - 1), last_week=last,
