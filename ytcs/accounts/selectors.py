@@ -47,7 +47,7 @@ def users_to_move(*, actor: User | Any | None, request: HttpRequest | None = Non
     users = (
         User.objects.filter(is_active=True, org_unit__valid_to__isnull=False)
         .select_related("org_unit")
-        .order_by("org_unit__path", "username")
+        .order_by("org_unit__name_folded", "org_unit__pk", "username")
     )
     successors: dict[int, tuple[OrgUnit, ...]] = {}
     rows = []

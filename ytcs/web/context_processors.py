@@ -44,7 +44,8 @@ def unit_label(user: User) -> str:
     """
     change = unit_change(user)
     if change is None:
-        return user.org_unit.name if user.org_unit_id else ""
+        units = effective_units(user)
+        return units[0].name if units else ""
     return _("%(old)s → %(new)s từ %(date)s") % {
         "old": change.old.name,
         "new": ", ".join(unit.name for unit in change.successors) or "—",
