@@ -32,7 +32,13 @@ def shell(request: HttpRequest) -> dict:
         "can_audit": is_system_admin(user),
         "has_unit": bool(effective_units(user)),
         "unit_label": cache(partial(unit_label, user)),  # computed once, and only where a template shows it
+        "unit_name": cache(partial(unit_name, user)),
     }
+
+
+def unit_name(user: User) -> str:
+    """The current unit(s) the user works at, by name: the short form for the top bar."""
+    return ", ".join(unit.name for unit in effective_units(user))
 
 
 def unit_label(user: User) -> str:
@@ -44,8 +50,7 @@ def unit_label(user: User) -> str:
     """
     change = unit_change(user)
     if change is None:
-        units = effective_units(user)
-        return units[0].name if units else ""
+        return unit_name(user)
     return _("%(old)s → %(new)s từ %(date)s") % {
         "old": change.old.name,
         "new": ", ".join(unit.name for unit in change.successors) or "—",

@@ -78,7 +78,8 @@ def test_home_title_and_header_say_where_an_abolished_commune_went_and_since_whe
     client = client_for(UserFactory(role=Role.STATION_STAFF, org_unit=units["merged"]))
     body = client.get(reverse("home")).content.decode()
     assert "<h1>Phường Sông Hiến → Hoà An từ 01/07/2025</h1>" in body
-    assert "Nhân viên trạm y tế · Phường Sông Hiến → Hoà An từ 01/07/2025" in body
+    assert "Nhân viên trạm y tế · Phường Sông Hiến → Hoà An từ 01/07/2025" in body  # the menu panel
+    assert '<span title="Phường Sông Hiến → Hoà An từ 01/07/2025">Hoà An</span>' in body  # the top bar, short
     client.cookies["django_language"] = "en"
     assert "<h1>Phường Sông Hiến → Hoà An since 01/07/2025</h1>" in client.get(reverse("home")).content.decode()
 
