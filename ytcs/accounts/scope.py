@@ -2,9 +2,12 @@
 
 Three scopes, as DHIS2 keeps them: *capture* (enter data), *search* (find and
 open individual records) and *aggregate* (see counts). Each is a set of current
-org-unit subtrees. A unit that no longer exists (a merged commune) is resolved
-through the crosswalk to the current unit(s) it became, so a user attached to an
-old commune keeps working on the same people after the merger.
+org-unit subtrees rooted at the user's *effective units* (:func:`effective_units`):
+their own unit, or for a unit that no longer exists (a commune abolished on
+1 July 2025) every current unit it became through the crosswalk. Pages, menus,
+APIs and services ask :func:`effective_units` / :func:`effective_unit`, never
+``user.org_unit``, so a user attached to an old commune keeps working on the same
+people after the merger and what the menu offers is what answers.
 
 Personal data is anchored on a *commune* (``Resident.commune``) and refined by a
 *village*. A scope rooted at a commune or above filters on the commune; a scope
@@ -20,6 +23,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +31,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from ytcs.accounts.models import Role, User
-from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
+from ytcs.orgunits.models import OrgUnit, OrgUnitRollup, OrgUnitSuccession
 
 if TYPE_CHECKING:
     from ytcs.people.models import Household, Resident
@@ -39,7 +43,7 @@ _OPENS_RECORDS_BY_DEFAULT = {
     Role.SYSTEM_ADMIN,
 }
 _CAPTURES_DATA = {Role.VILLAGE_HEALTH_WORKER, Role.STATION_STAFF, Role.STATION_HEAD}
-_CACHE_ATTR = "_ytcs_home_scope"
+_CACHE_ATTR = "_ytcs_effective_units"
 
 
 class OutOfScope(Http404):
@@ -111,26 +115,112 @@ def _any_of(conditions: Iterable[Q]) -> Q:
 
 
 def current_units_for(unit: OrgUnit) -> list[OrgUnit]:
-    """The current unit(s) ``unit`` rolls up to (itself when it is current)."""
+    """The current unit(s) ``unit`` rolls up to (itself when it is current).
+
+    The main successor comes first: the one that received the largest share of the
+    old unit's population (``OrgUnitRollup.weight``), then by official code.
+    """
     if unit.is_current:
         return [unit]
-    rollups = OrgUnitRollup.objects.filter(unit=unit, current_unit__valid_to__isnull=True).select_related(
-        "current_unit"
+    rollups = (
+        OrgUnitRollup.objects.filter(unit=unit, current_unit__valid_to__isnull=True)
+        .select_related("current_unit")
+        .order_by("-weight", "current_unit__code", "current_unit__pk")
     )
     return [r.current_unit for r in rollups]
 
 
-def _home_scope(user: User | Any) -> Scope:
-    """The user's own subtree(s), computed once per user object (so once per request)."""
+def effective_units(user: User | Any) -> tuple[OrgUnit, ...]:
+    """The current unit(s) the user works at: the one answer every page, menu, API and service uses.
+
+    A user attached to a current unit works there. A user attached to a unit that no
+    longer exists works on every current unit it became, the main successor first
+    (see :func:`current_units_for`): a commune merged into one new commune resolves
+    to that commune, a commune split across several resolves to all of them. Nothing
+    for an anonymous, inactive or unattached user. Computed once per user object (so
+    once per request): one query for the unit and, for an old unit, one for the
+    crosswalk.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.org_unit_id is None:
-        return Scope()
+        return ()
     key = (user.pk, user.org_unit_id)
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None and cached[0] == key:
         return cached[1]
-    scope = Scope(tuple(ScopeUnit(u.pk, u.path, u.level) for u in current_units_for(user.org_unit)))
-    setattr(user, _CACHE_ATTR, (key, scope))
-    return scope
+    units = tuple(current_units_for(user.org_unit))
+    setattr(user, _CACHE_ATTR, (key, units))
+    return units
+
+
+def effective_unit(user: User | Any, chosen: int | str | None = None) -> OrgUnit | None:
+    """The one current unit a page, API call or service acts for (a station's register, its weekly report).
+
+    By default the main successor (the first of :func:`effective_units`); ``chosen``
+    (a unit id from a query string or a payload) picks another of the user's units —
+    one of the successors of a split commune. An id that is not one of them is a 404.
+    """
+    units = effective_units(user)
+    if chosen is None or str(chosen).strip() == "":
+        return units[0] if units else None
+    for unit in units:
+        if str(unit.pk) == str(chosen).strip():
+            return unit
+    raise OutOfScope
+
+
+def capture_communes(user: User | Any) -> tuple[OrgUnit, ...]:
+    """The communes where the user registers households and residents (main one first).
+
+    The station roles' effective communes. A village health worker captures in a
+    village, not a commune, so registration is not offered to them.
+    """
+    if not capture_scope(user):
+        return ()
+    return tuple(unit for unit in effective_units(user) if unit.level == OrgUnit.Level.COMMUNE)
+
+
+def capture_commune(user: User | Any, chosen: int | str | None = None) -> OrgUnit:
+    """The commune a registration (page or API) goes to: :func:`effective_unit` among :func:`capture_communes`.
+
+    404 when the user registers nowhere or ``chosen`` is not one of their communes.
+    """
+    unit = effective_unit(user, chosen)
+    if unit is None or unit not in capture_communes(user):
+        raise OutOfScope
+    return unit
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """A user's unit that no longer exists, the current unit(s) it became, and since when."""
+
+    old: OrgUnit
+    successors: tuple[OrgUnit, ...]
+    since: date | None
+
+
+def unit_change(user: User | Any) -> UnitChange | None:
+    """How the user's abolished unit resolves, for display; ``None`` when the unit is current or absent.
+
+    The date is the crosswalk's effective date (the first day of the new map), else the
+    day the old unit stopped being valid.
+    """
+    if user_unit_is_current(user):
+        return None
+    old = user.org_unit
+    edges = OrgUnitSuccession.objects.filter(predecessor=old).order_by("effective_date")
+    since = edges.values_list("effective_date", flat=True).first() or old.valid_to
+    return UnitChange(old=old, successors=effective_units(user), since=since)
+
+
+def user_unit_is_current(user: User | Any) -> bool:
+    """Whether the user is attached to no unit or to a current one (nothing to resolve or to move)."""
+    return getattr(user, "org_unit_id", None) is None or user.org_unit.is_current
+
+
+def _home_scope(user: User | Any) -> Scope:
+    """The user's own subtree(s): those of their effective units."""
+    return Scope(tuple(ScopeUnit(u.pk, u.path, u.level) for u in effective_units(user)))
 
 
 def may_open_records(user: User | Any) -> bool:

@@ -1,11 +1,14 @@
-"""Login and logout: Django's views plus throttling and an audit row for every attempt."""
+"""Login and logout (Django's views plus throttling and an audit row for every attempt); accounts to move."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from ytcs.accounts.forms import LoginForm
+from ytcs.accounts.selectors import users_to_move
 from ytcs.accounts.throttle import login_failure_record, login_failures_clear
 from ytcs.audit.context import client_ip
 from ytcs.audit.models import AuditAction
@@ -59,3 +62,10 @@ class LogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             audit_record(actor=request.user, action=AuditAction.LOGOUT, resource_type="session", request=request)
         return super().post(request, *args, **kwargs)
+
+
+@login_required
+def users_to_move_list(request: HttpRequest) -> HttpResponse:
+    """System administrators: active users still attached to an abolished unit, with its successor(s)."""
+    rows = users_to_move(actor=request.user, request=request)
+    return render(request, "accounts/users_to_move.html", {"rows": rows})

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import require_capture
+from ytcs.accounts.scope import effective_units, require_capture
 from ytcs.audit.services import audit_record
 from ytcs.clinical.errors import ClinicalValidationError, FieldError
 from ytcs.clinical.icd10 import icd10_get, icd10_is_chronic
@@ -44,14 +44,16 @@ def ensure_capture(actor: User, resident: Resident) -> None:
 
 
 def _visit_commune(actor: User, resident: Resident) -> OrgUnit:
-    """The commune where the visit happened: the actor's station's commune, else the resident's."""
-    unit = actor.org_unit
-    if unit is not None and unit.valid_to is None:
-        if unit.level == OrgUnit.Level.COMMUNE:
-            return unit
-        if unit.level == OrgUnit.Level.VILLAGE and unit.parent is not None:
-            return unit.parent
-    return resident.commune
+    """The commune where the visit happened: the actor's station's commune, else the resident's.
+
+    After a merger the station's commune is the one it became; of a commune split across
+    several, the resident's when it is one of them.
+    """
+    communes = [unit.parent if unit.level == OrgUnit.Level.VILLAGE else unit for unit in effective_units(actor)]
+    communes = [unit for unit in communes if unit is not None and unit.level == OrgUnit.Level.COMMUNE]
+    if not communes or resident.commune in communes:
+        return resident.commune
+    return communes[0]
 
 
 def _station_of(commune: OrgUnit) -> HealthFacility | None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fhir.resources.R4B.patient import Patient
 from ninja import Body, Query, Router, Schema, Status
 
-from ytcs.accounts.scope import capture_scope, get_resident_for, scoped_households, scoped_residents
+from ytcs.accounts.scope import capture_commune, get_resident_for, scoped_households, scoped_residents
 from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as people_forms
@@ -46,7 +46,10 @@ class ErrorOut(Schema):
 
 
 class ResidentIn(Schema):
-    """Resident fields; dates as YYYY-MM-DD, ``village`` and ``household`` as ids. Omitted = unchanged (PATCH)."""
+    """Resident fields; dates as YYYY-MM-DD, ``village`` and ``household`` as ids. Omitted = unchanged (PATCH).
+
+    ``commune`` defaults to the user's own commune (after a merger, the one it became).
+    """
 
     commune: int | None = None
     family_name: str | None = None
@@ -204,10 +207,8 @@ def _as_form_data(values: dict) -> QueryDict:
 
 
 def _commune_for_capture(request: HttpRequest, commune_id: int | None) -> OrgUnit:
-    commune = OrgUnit.objects.filter(pk=commune_id, level=OrgUnit.Level.COMMUNE).first() if commune_id else None
-    if commune is None or not capture_scope(request.user).covers(commune):
-        raise Http404
-    return commune
+    """``commune_id``, or by default the user's own commune (after a merger, the one it became); 404 elsewhere."""
+    return capture_commune(request.user, commune_id)
 
 
 def _resident_form_values(resident: Resident) -> dict:

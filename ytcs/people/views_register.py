@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ytcs.accounts.scope import capture_scope, get_resident_for
+from ytcs.accounts.scope import capture_commune, capture_communes, capture_scope, get_resident_for
 from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as f
@@ -43,14 +43,13 @@ T = "people/register/"
 IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
 
 
-def actor_commune(user: object) -> OrgUnit:
-    """The commune a station or village worker enters data for (404 for everyone else)."""
-    unit = getattr(user, "org_unit", None)
-    if unit is not None and unit.level == OrgUnit.Level.VILLAGE:
-        unit = unit.parent
-    if unit is None or unit.level != OrgUnit.Level.COMMUNE or not capture_scope(user).covers(unit):
-        raise Http404
-    return unit
+def actor_commune(request: HttpRequest) -> OrgUnit:
+    """The commune a station user registers in (404 for everyone else).
+
+    Their effective commune: after a merger the commune theirs became; for a commune split
+    across several, the successor picked by ``?commune=`` (the main one by default).
+    """
+    return capture_commune(request.user, request.GET.get("commune"))
 
 
 def _member_formset(request: HttpRequest, commune: OrgUnit, *, extra_row: bool = False) -> f.MemberFormSet:
@@ -65,7 +64,7 @@ def _member_formset(request: HttpRequest, commune: OrgUnit, *, extra_row: bool =
 @login_required
 def household_new(request: HttpRequest) -> HttpResponse:
     """Register a household and all its members in one go."""
-    commune = actor_commune(request.user)
+    commune = actor_commune(request)
     adding = "add_member" in request.POST
     form = f.HouseholdForm(request.POST or None, commune=commune)
     formset = _member_formset(request, commune, extra_row=adding)
@@ -99,7 +98,7 @@ def _show_household_errors(form: f.HouseholdForm, formset: f.MemberFormSet, exc:
 @require_GET
 def member_row(request: HttpRequest) -> HttpResponse:
     """htmx: one more member row, and the formset's new TOTAL_FORMS (swapped out of band)."""
-    commune = actor_commune(request.user)
+    commune = actor_commune(request)
     try:
         index = int(request.GET.get("members-TOTAL_FORMS", "1"))
     except ValueError:
@@ -266,7 +265,7 @@ def life_event(request: HttpRequest, resident_id: int, kind: str) -> HttpRespons
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a list, see every bad row (dry run), then confirm to write it all."""
-    commune = actor_commune(request.user)
+    commune = actor_commune(request)
     form = f.ImportForm(request.POST or None, request.FILES or None)
     report, token = None, None
     if request.method == "POST" and "confirm" in request.POST:
@@ -275,7 +274,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         path = IMPORT_DIR / stored.get(token, "-")
         if token not in stored or not path.is_file():
             messages.error(request, _("Tệp đã hết hạn; hãy tải lên lại."))
-            return redirect("people:register_import")
+            return redirect(request.get_full_path())
         try:
             report = import_residents(actor=request.user, commune=commune, name=stored[token].split("_", 1)[1],
                                       content=path.read_bytes(), dry_run=False, request=request)
@@ -286,7 +285,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         if report.written:
             messages.success(request, _("Đã nhập %(created)s người mới, cập nhật %(updated)s người.")
                              % {"created": report.created, "updated": report.updated})
-            return redirect("people:register_import")
+            return redirect(request.get_full_path())
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
@@ -352,6 +351,6 @@ def export_json(request: HttpRequest, resident_id: int) -> HttpResponse:
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     """Entry page of the register tools for the user's commune."""
-    commune = actor_commune(request.user)
-    return render(request, T + "start.html", {"commune": commune})
+    commune = actor_commune(request)
+    return render(request, T + "start.html", {"commune": commune, "communes": capture_communes(request.user)})
 

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from ytcs.accounts.models import Role, User
-from ytcs.accounts.scope import aggregate_scope, search_scope
+from ytcs.accounts.scope import aggregate_scope, effective_unit, search_scope
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit
@@ -43,12 +43,17 @@ def is_province_level(actor: User) -> bool:
 
 
 def scoped_unit(actor: User, unit_id: int | str | None) -> OrgUnit:
-    """The unit ``unit_id`` if it lies in the actor's aggregate scope (default: the actor's own unit); else 404."""
+    """The unit ``unit_id`` if it lies in the actor's aggregate scope; else 404.
+
+    The default is the actor's own unit — after a merger the one it became (the main
+    successor of a split one; the unit menus offer the others).
+    """
     scope = aggregate_scope(actor)
     if unit_id in (None, ""):
-        if actor.org_unit is None or not scope.covers(actor.org_unit):
+        unit = effective_unit(actor)
+        if unit is None or not scope.covers(unit):
             raise Http404
-        return actor.org_unit
+        return unit
     try:
         unit = OrgUnit.objects.get(pk=int(unit_id))
     except (OrgUnit.DoesNotExist, ValueError, TypeError) as exc:

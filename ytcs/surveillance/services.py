@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ytcs.accounts.models import Role, User
-from ytcs.accounts.scope import aggregate_scope, capture_scope
+from ytcs.accounts.scope import aggregate_scope, capture_scope, effective_unit
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit
@@ -118,7 +118,7 @@ def case_report_create(
     """
     now = timezone.now()
     reported_at = reported_at or now
-    reporting_unit = reporting_unit or actor.org_unit
+    reporting_unit = reporting_unit or effective_unit(actor)
     if reporting_unit is None:
         raise PermissionDenied(_("Tài khoản chưa gắn với đơn vị nào."))
     _require_capture(actor, reporting_unit)
@@ -253,7 +253,7 @@ def weekly_report_submit(
     ``lines`` maps disease code to (cases, deaths). A correction replaces the
     lines but keeps the first submission time, which decides timeliness.
     """
-    unit = unit or actor.org_unit
+    unit = unit or effective_unit(actor)
     if unit is None:
         raise PermissionDenied(_("Tài khoản chưa gắn với đơn vị nào."))
     _require_capture(actor, unit)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ytcs.accounts.scope import capture_scope, get_resident_for
+from ytcs.accounts.scope import capture_scope, effective_unit, effective_units, get_resident_for
 from ytcs.audit.models import AuditAction
 from ytcs.orgunits.models import OrgUnit
 from ytcs.surveillance import charts, conf, selectors, services
@@ -58,7 +58,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not capture_scope(user).paths:
         raise PermissionDenied
-    form = CaseReportForm(request.POST or None, province=_province_of(user.org_unit))
+    form = CaseReportForm(request.POST or None, province=_province_of(effective_unit(user)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         resident = get_resident_for(user, data["resident"]) if data["resident"] else None
@@ -127,14 +127,20 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def weekly_report(request: HttpRequest) -> HttpResponse:
-    """The weekly aggregate report of the user's station: a grid of diseases × (cases, deaths) for one week."""
+    """The weekly aggregate report of the user's station: a grid of diseases × (cases, deaths) for one week.
+
+    After a merger the station is the unit the user's became; of a commune split across several,
+    ``?unit=`` picks the successor (the main one by default).
+    """
     user = request.user
-    if not capture_scope(user).paths or user.org_unit is None:
+    chosen = request.GET.get("unit") or None
+    unit = effective_unit(user, chosen)
+    if not capture_scope(user).paths or unit is None:
         raise PermissionDenied
     default_week = last_complete_week(timezone.localdate())
     week_form = WeekForm(request.GET or None, initial={"week": default_week})
     week = week_form.cleaned_data["week"] if week_form.is_valid() else default_week
-    existing = WeeklyReport.objects.filter(unit=user.org_unit, week_start=week).first()
+    existing = WeeklyReport.objects.filter(unit=unit, week_start=week).first()
     values = {line.disease.code: (line.cases, line.deaths) for line in existing.lines.select_related("disease")} \
         if existing else {}
     diseases = list(Disease.objects.exclude(reporting_mode=ReportingMode.SEPARATE).order_by(
@@ -146,12 +152,12 @@ def weekly_report(request: HttpRequest) -> HttpResponse:
             lines = {}
         if not errors:
             try:
-                services.weekly_report_submit(actor=user, week=week, lines=lines, request=request)
+                services.weekly_report_submit(actor=user, week=week, unit=unit, lines=lines, request=request)
             except ValidationError as exc:
                 errors = exc.message_dict
             else:
                 messages.success(request, _("Đã gửi báo cáo tuần %(week)s.") % {"week": week_label(week)})
-                return redirect(f"{request.path}?week={week.isoformat()}")
+                return redirect(f"{request.path}?week={week.isoformat()}" + (f"&unit={unit.pk}" if chosen else ""))
         values = {code: (request.POST.get(f"cases_{code}", ""), request.POST.get(f"deaths_{code}", ""))
                   for code in (d.code for d in diseases)}
     grid = [
@@ -160,6 +166,7 @@ def weekly_report(request: HttpRequest) -> HttpResponse:
         for d in diseases
     ]
     return render(request, "surveillance/weekly_report.html", {
+        "unit": unit, "units": effective_units(user),
         "week": week, "week_label": week_label(week), "week_end": week + dt.timedelta(days=6),
         "due_at": services.report_due_at(week), "existing": existing, "grid": grid,
         "errors": errors.get("week", []), "week_form": week_form,

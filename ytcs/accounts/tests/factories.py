@@ -7,10 +7,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from ytcs.accounts.models import Role, User
-from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
-from ytcs.orgunits.tests.factories import OrgUnitFactory
-
-MERGER_DAY = date(2025, 7, 1)
+from ytcs.orgunits.models import OrgUnit
+from ytcs.orgunits.tests.factories import MERGER_DAY, OrgUnitFactory, abolished_unit
 
 
 class UserFactory(DjangoModelFactory):
@@ -56,8 +54,7 @@ def build_world() -> World:
     b = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=p, name="Xã B")
     old = {"valid_from": date(2008, 1, 1), "valid_to": MERGER_DAY}
     d = OrgUnitFactory(level=OrgUnit.Level.DISTRICT, parent=p, name="Huyện D (cũ)", **old)
-    o = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=d, name="Xã O (cũ)", **old)
-    OrgUnitRollup.objects.create(unit=o, current_unit=a, weight=1.0)
+    o = abolished_unit({a: 1.0}, name="Xã O (cũ)", parent=d)
     q = OrgUnitFactory(level=OrgUnit.Level.PROVINCE, parent=country, name="Tỉnh Q")
     c = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=q, name="Xã C")
     c1 = OrgUnitFactory(level=OrgUnit.Level.VILLAGE, parent=c, name="Thôn C1")

@@ -30,3 +30,21 @@ def test_no_view_or_api_module_queries_residents_or_households_directly():
 def test_the_grep_sees_the_edge_modules():
     names = {path.name for path in _edge_modules()}
     assert {"views.py", "api.py"} <= names
+
+
+USER_UNIT = re.compile(r"\b(user|actor)\.org_unit\b")
+
+
+def test_no_module_or_template_outside_accounts_reads_a_users_unit_directly():
+    """Pages, menus, APIs and services ask scope.effective_units(), so an abolished unit resolves everywhere."""
+    files = [*ROOT.glob("**/*.py"), *ROOT.glob("**/templates/**/*.html")]
+    offenders = [
+        f"{path.relative_to(ROOT.parent)}:{number}: {line.strip()}"
+        for path in sorted(files)
+        if not {"tests", "accounts", "migrations"} & set(path.relative_to(ROOT).parts)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if USER_UNIT.search(line)
+    ]
+    assert offenders == [], "use effective_units()/effective_unit() from ytcs.accounts.scope:\n" + "\n".join(
+        offenders
+    )

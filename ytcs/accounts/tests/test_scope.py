@@ -7,9 +7,14 @@ from ytcs.accounts.models import Role, User
 from ytcs.accounts.scope import (
     OutOfScope,
     Scope,
+    UnitChange,
     aggregate_scope,
     aggregate_units,
+    capture_commune,
+    capture_communes,
     capture_scope,
+    effective_unit,
+    effective_units,
     get_household_for,
     get_resident_for,
     require_aggregate,
@@ -18,9 +23,12 @@ from ytcs.accounts.scope import (
     scoped_households,
     scoped_residents,
     search_scope,
+    unit_change,
 )
 from ytcs.accounts.tests.factories import UserFactory
 from ytcs.audit.models import AuditAction, AuditEvent
+from ytcs.orgunits.models import OrgUnitRollup
+from ytcs.orgunits.tests.factories import MERGER_DAY, abolished_unit
 from ytcs.people.models import Household, Resident
 from ytcs.people.tests.factories import HouseholdFactory, ResidentFactory
 
@@ -198,3 +206,53 @@ def test_station_list_filters_on_the_commune_key_without_joining_org_units(world
     staff = UserFactory(role=Role.STATION_STAFF, org_unit=world.commune_a)
     sql = str(scoped_residents(staff).query)
     assert "orgunits_orgunit" not in sql
+
+
+# --- users of abolished units: one answer, effective_units(), for every page, menu, API and service ---
+
+
+def test_user_of_a_merged_commune_is_resolved_to_the_successor_and_sees_exactly_its_residents(world, residents):
+    user = UserFactory(role=Role.STATION_STAFF, org_unit=world.old_commune)
+    successor = UserFactory(role=Role.STATION_STAFF, org_unit=world.commune_a)
+    assert effective_units(user) == (world.commune_a,)
+    assert effective_unit(user) == world.commune_a
+    assert capture_commune(user) == world.commune_a
+    assert set(scoped_residents(user)) == set(scoped_residents(successor))
+    assert seen(user, residents) == {"a1", "a2", "a"}
+    assert unit_change(user) == UnitChange(old=world.old_commune, successors=(world.commune_a,), since=MERGER_DAY)
+    assert unit_change(successor) is None
+
+
+def test_user_of_a_split_commune_works_on_every_successor_main_one_first(world, residents):
+    split = abolished_unit({world.commune_b: 0.3, world.commune_a: 0.7}, name="Xã S (cũ)", parent=world.old_district)
+    user = UserFactory(role=Role.STATION_STAFF, org_unit=split)
+    assert effective_units(user) == (world.commune_a, world.commune_b)  # the larger share first
+    assert seen(user, residents) == {"a1", "a2", "a", "b"}
+    assert effective_unit(user) == world.commune_a
+    assert effective_unit(user, str(world.commune_b.pk)) == world.commune_b
+    assert capture_commune(user, world.commune_b.pk) == world.commune_b
+    for not_theirs in (world.commune_c.pk, split.pk, "abc"):
+        with pytest.raises(OutOfScope):
+            effective_unit(user, not_theirs)
+    assert unit_change(user).successors == (world.commune_a, world.commune_b)
+
+
+def test_village_health_workers_and_viewers_register_in_no_commune(world):
+    vhw = UserFactory(role=Role.VILLAGE_HEALTH_WORKER, org_unit=world.village_a1)
+    provincial = UserFactory(role=Role.PROVINCIAL, org_unit=world.province_p)
+    for user in (vhw, provincial):
+        assert capture_communes(user) == ()
+        with pytest.raises(OutOfScope):
+            capture_commune(user)
+    assert effective_unit(vhw) == world.village_a1
+    assert effective_unit(provincial) == world.province_p
+
+
+def test_unattached_inactive_and_unresolvable_users_have_no_effective_unit(world):
+    orphan = abolished_unit({world.commune_b: 1.0}, name="Xã Z (cũ)", parent=world.old_district)
+    OrgUnitRollup.objects.filter(unit=orphan).delete()  # a crosswalk that lost its rows
+    for user in (UserFactory(org_unit=None), UserFactory(org_unit=world.commune_a, is_active=False),
+                 UserFactory(org_unit=orphan)):
+        assert effective_units(user) == ()
+        assert effective_unit(user) is None
+        assert not aggregate_scope(user)

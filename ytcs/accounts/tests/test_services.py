@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from ytcs.accounts.models import Role, User
 from ytcs.accounts.scope import scoped_residents
 from ytcs.accounts.services import DEMO_PASSWORD, demo_users_ensure, user_create
+from ytcs.accounts.tests.factories import UserFactory
 from ytcs.audit.models import AuditEvent
 
 
@@ -71,6 +72,15 @@ def test_users_command_creates_from_stdin_and_deactivates(world, monkeypatch):
     assert user.check_password("mat-khau-tram-y-te")
     call_command("users", "deactivate", "--username", "tram_a", stdout=out)
     assert not User.objects.get(username="tram_a").is_active
+
+
+def test_users_command_lists_the_users_to_move(world):
+    UserFactory(username="yta_o", org_unit=world.old_commune)
+    out = io.StringIO()
+    call_command("users", "to-move", stdout=out)
+    assert out.getvalue().splitlines()[1:] == [
+        f"yta_o\tstation_staff\t{world.old_commune.code} Xã O (cũ)\t{world.commune_a.code} Xã A\t2025-07-01"
+    ]
 
 
 def test_users_command_explains_bad_input(world, monkeypatch):

@@ -16,6 +16,7 @@ from ytcs.orgunits.models import (
     HealthFacility,
     OrgUnit,
     OrgUnitRollup,
+    OrgUnitSuccession,
     StaffMember,
     TechnicalLevel,
 )
@@ -42,6 +43,29 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
         if unit.valid_to is None:
             OrgUnitRollup.objects.create(unit=unit, current_unit=unit, weight=1.0)
         return unit
+
+
+MERGER_DAY = date(2025, 7, 1)
+
+
+def abolished_unit(
+    successors: dict[OrgUnit, float], *, name: str, parent: OrgUnit | None = None, level: int | None = None
+) -> OrgUnit:
+    """A unit abolished on 1 July 2025 whose population went to ``successors`` (unit → share, summing to 1).
+
+    Written as the loader writes the crosswalk: one ``OrgUnitSuccession`` edge and one
+    ``OrgUnitRollup`` row per successor. The old unit sits under ``parent`` (by default the first
+    successor's parent) at the successors' level.
+    """
+    first = next(iter(successors))
+    old = OrgUnitFactory(
+        name=name, level=level if level is not None else first.level, parent=parent or first.parent,
+        valid_from=date(2008, 8, 1), valid_to=MERGER_DAY,
+    )
+    for unit, weight in successors.items():
+        OrgUnitSuccession.objects.create(predecessor=old, successor=unit, weight=weight, effective_date=MERGER_DAY)
+        OrgUnitRollup.objects.create(unit=old, current_unit=unit, weight=weight)
+    return old
 
 
 class HealthFacilityFactory(factory.django.DjangoModelFactory):

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.test import Client
 from fhir.resources.R4B.patient import Patient
 
+from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent, AuditSubject
+from ytcs.orgunits.tests.factories import abolished_unit
 from ytcs.people.models import Resident
 from ytcs.people.services import resident_create
-from ytcs.people.tests.factories import make_world, person
+from ytcs.people.tests.factories import UserFactory, make_world, person
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +176,30 @@ def test_fhir_patient_is_valid_r4(world):
     assert {i.system: i.value for i in patient.identifier}["urn:ytcs:sid:cccd"] == "004080001234"
     assert "null" not in response.content.decode()
     assert AuditEvent.objects.filter(resource_type="people.Resident.fhir").exists()
+
+
+def test_a_merged_commune_user_registers_into_the_commune_it_became(world):
+    old = abolished_unit({world["commune_a"]: 1.0}, name="Phường Sông Hiến")
+    client = client_for(UserFactory(role=Role.STATION_STAFF, org_unit=old))
+    by_default = post(client, "/api/people/residents", {**member(relationship_to_head=""),
+                                                        "village": world["village_a"].pk})
+    assert by_default.status_code == 201, by_default.content
+    assert by_default.json()["commune_id"] == world["commune_a"].pk
+    named = post(client, "/api/people/residents", {**member(relationship_to_head="", cccd="", given_name="Đức"),
+                                                   "commune": world["commune_a"].pk})
+    assert named.status_code == 201, named.content
+    for elsewhere in (old.pk, world["commune_b"].pk):
+        assert post(client, "/api/people/residents", {**member(cccd=""), "commune": elsewhere}).status_code == 404
+    assert set(Resident.objects.values_list("commune_id", flat=True)) == {world["commune_a"].pk}
+
+
+def test_a_split_commune_user_registers_into_the_successor_named_and_the_main_one_by_default(world):
+    split = abolished_unit({world["commune_b"]: 0.4, world["commune_a"]: 0.6}, name="Xã Chia Đôi")
+    client = client_for(UserFactory(role=Role.STATION_STAFF, org_unit=split))
+    main = post(client, "/api/people/households", {"village": world["village_a"].pk, "members": [member()]})
+    assert main.status_code == 201, main.content
+    assert main.json()["commune_id"] == world["commune_a"].pk
+    other = post(client, "/api/people/households", {"commune": world["commune_b"].pk, "village": world["village_b"].pk,
+                                                    "members": [member(cccd="", given_name="Đức")]})
+    assert other.status_code == 201, other.content
+    assert other.json()["commune_id"] == world["commune_b"].pk

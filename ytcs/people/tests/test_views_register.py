@@ -6,10 +6,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
+from ytcs.orgunits.tests.factories import abolished_unit
 from ytcs.people.models import Household, Resident
 from ytcs.people.services import resident_create
-from ytcs.people.tests.factories import make_world, person
+from ytcs.people.tests.factories import UserFactory, make_world, person
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,41 @@ def test_import_page_dry_run_then_confirm(world):
     assert token and not Resident.objects.exists()
     confirmed = client.post(reverse("people:register_import"), {"confirm": "1", "token": token})
     assert confirmed.status_code == 302 and Resident.objects.count() == 2
+
+
+def test_a_merged_commune_user_registers_a_household_into_the_commune_it_became(world):
+    old = abolished_unit({world["commune_a"]: 1.0}, name="Phường Sông Hiến")
+    client = client_for(UserFactory(role=Role.STATION_STAFF, org_unit=old))
+    start = client.get(reverse("people:register_start"))
+    assert start.status_code == 200 and "Hoà An" in start.content.decode()
+    assert client.get(reverse("people:register_household")).status_code == 200
+    row = client.get(reverse("people:register_member_row"), {"commune": world["commune_a"].pk,
+                                                             "members-TOTAL_FORMS": "1"})
+    assert row.status_code == 200
+    response = client.post(reverse("people:register_household"), household_post(world, MEMBERS))
+    assert response.status_code == 302
+    assert Household.objects.get().commune == world["commune_a"]
+    assert set(Resident.objects.values_list("commune_id", flat=True)) == {world["commune_a"].pk}
+
+
+def test_a_split_commune_user_chooses_the_successor_to_register_in(world):
+    split = abolished_unit({world["commune_b"]: 0.4, world["commune_a"]: 0.6}, name="Xã Chia Đôi")
+    client = client_for(UserFactory(role=Role.STATION_STAFF, org_unit=split))
+    start = client.get(reverse("people:register_start")).content.decode()
+    for commune in (world["commune_a"], world["commune_b"]):
+        assert f'{reverse("people:register_household")}?commune={commune.pk}' in start
+    url = f'{reverse("people:register_household")}?commune={world["commune_b"].pk}'
+    page = client.get(url).content.decode()
+    assert 'hx-get="' + reverse("people:register_member_row") + f'?commune={world["commune_b"].pk}"' in page
+    data = {**household_post(world, MEMBERS[:1]), "village": world["village_b"].pk}
+    assert client.post(url, data).status_code == 302
+    assert Household.objects.get().commune == world["commune_b"]
+    not_theirs = f'{reverse("people:register_household")}?commune={split.pk}'
+    assert client.get(not_theirs).status_code == 404
+
+
+def test_village_health_workers_are_neither_offered_nor_given_registration(world):
+    vhw = UserFactory(role=Role.VILLAGE_HEALTH_WORKER, org_unit=world["village_a"])
+    client = client_for(vhw)
+    assert reverse("people:register_start") not in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("people:register_start")).status_code == 404

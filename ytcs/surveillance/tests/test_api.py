@@ -3,9 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
+from ytcs.orgunits.tests.factories import abolished_unit
 from ytcs.surveillance.models import CaseReport, Signal
-from ytcs.surveillance.tests.factories import ResidentFactory
+from ytcs.surveillance.tests.factories import ResidentFactory, UserFactory
 from ytcs.surveillance.weeks import last_complete_week
 
 TODAY = timezone.localdate()
@@ -96,3 +98,16 @@ def test_signal_list_and_review(client, province_user, other_province_user, stat
                        content_type="application/json").status_code == 404
     client.force_login(station_user)
     assert client.get(f"{API}/signals").json() == []
+
+
+def test_a_merged_commune_user_reports_for_the_commune_it_became(client, tree):
+    client.force_login(UserFactory(role=Role.STATION_STAFF, org_unit=abolished_unit({tree.commune: 1.0},
+                                                                                    name="Phường Sông Hiến")))
+    iso = LAST_WEEK.isocalendar()
+    weekly = client.post(f"{API}/weekly-reports", {"iso_year": iso.year, "iso_week": iso.week},
+                         content_type="application/json")
+    assert weekly.status_code == 201 and weekly.json()["unit_id"] == tree.commune.pk
+    case = client.post(f"{API}/cases", case_payload(tree), content_type="application/json")
+    assert case.status_code == 201, case.content
+    assert CaseReport.objects.get().reporting_unit == tree.commune
+    assert client.get(f"{API}/weekly-counts").status_code == 200

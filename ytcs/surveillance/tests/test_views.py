@@ -4,11 +4,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
+from ytcs.orgunits.tests.factories import abolished_unit
 from ytcs.surveillance import services
 from ytcs.surveillance.context_processors import alerts
 from ytcs.surveillance.models import CaseReport, Signal, SignalReview, WeeklyReport
-from ytcs.surveillance.tests.factories import ResidentFactory, at
+from ytcs.surveillance.tests.factories import ResidentFactory, UserFactory, at
 from ytcs.surveillance.weeks import last_complete_week
 
 TODAY = timezone.localdate()
@@ -155,3 +157,33 @@ def test_completeness_page_counts_reports_per_station(client, station_user, prov
     page = client.get(reverse("surveillance:completeness"), {"unit": tree.province.pk, "weeks": 4})
     rows = {r.unit.name: r for r in page.context["rows"]}
     assert (rows["Xã A1"].received, rows["Xã A2"].received, rows["Xã A1"].expected) == (1, 0, 4)
+
+
+def test_a_merged_commune_user_works_on_the_commune_it_became(client, tree):
+    old = abolished_unit({tree.commune: 1.0}, name="Phường Sông Hiến")
+    user = UserFactory(role=Role.STATION_STAFF, org_unit=old)
+    client.force_login(user)
+    for name in ("curve", "completeness"):
+        page = client.get(reverse(f"surveillance:{name}"))
+        assert page.status_code == 200 and page.context["unit"] == tree.commune
+    assert client.get(reverse("surveillance:case_create")).status_code == 200
+    case = make_case(user, tree)
+    assert case.reporting_unit == tree.commune
+    url = reverse("surveillance:weekly_report")
+    page = client.get(url).content.decode()
+    assert "Xã A1" in page and "Phường Sông Hiến" not in page.split("<main", 1)[1]
+    assert client.post(f"{url}?week={LAST_WEEK.isoformat()}", {"no_cases": "1"}).status_code == 302
+    assert WeeklyReport.objects.get().unit == tree.commune
+
+
+def test_a_split_commune_user_picks_the_station_for_the_weekly_report(client, tree):
+    split = abolished_unit({tree.commune2: 0.3, tree.commune: 0.7}, name="Xã Chia Đôi")
+    client.force_login(UserFactory(role=Role.STATION_HEAD, org_unit=split))
+    url = reverse("surveillance:weekly_report")
+    page = client.get(url).content.decode()
+    assert f"?week={LAST_WEEK.isoformat()}&amp;unit={tree.commune2.pk}" in page
+    chosen = f"{url}?week={LAST_WEEK.isoformat()}&unit={tree.commune2.pk}"
+    response = client.post(chosen, {"cases_cum": "2"})
+    assert response.status_code == 302 and response.url.endswith(f"&unit={tree.commune2.pk}")
+    assert WeeklyReport.objects.get().unit == tree.commune2
+    assert client.get(f"{url}?unit={tree.other_commune.pk}").status_code == 404

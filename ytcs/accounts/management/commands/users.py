@@ -1,4 +1,4 @@
-"""``ytcs users create|deactivate``: manage accounts of a real deployment from the shell."""
+"""``ytcs users create|deactivate|to-move``: manage accounts of a real deployment from the shell."""
 
 import getpass
 import sys
@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from ytcs.accounts.models import Role, User
+from ytcs.accounts.selectors import users_to_move
 from ytcs.accounts.services import user_create
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
@@ -18,7 +19,10 @@ _LEVELS = {"country": 0, "province": 1, "district": 2, "commune": 3, "village": 
 
 
 class Command(BaseCommand):
-    help = "Create or deactivate user accounts (the password is read from a prompt or stdin, never an argument)."
+    help = (
+        "Create or deactivate user accounts (the password is read from a prompt or stdin, never an argument); "
+        "list the users still attached to abolished units."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -31,10 +35,15 @@ class Command(BaseCommand):
         create.add_argument("--may-open-records", choices=["yes", "no"], help="override the role's default")
         deactivate = sub.add_parser("deactivate", help="stop a user from logging in (audit rows keep the user)")
         deactivate.add_argument("--username", required=True)
+        sub.add_parser(
+            "to-move", help="active users attached to a unit that no longer exists, with its successor(s)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "create":
             self._create(options)
+        elif options["action"] == "to-move":
+            self._to_move()
         else:
             self._deactivate(options["username"])
 
@@ -62,6 +71,20 @@ class Command(BaseCommand):
             changes={"is_active": [True, False]},
         )
         self.stdout.write(f"deactivated {username}")
+
+
+    def _to_move(self) -> None:
+        """One tab-separated line per user: username, role, old unit, successor(s) (main one first), since."""
+        rows = users_to_move(actor=None)
+        if not rows:
+            self.stdout.write("no active user is attached to an abolished unit")
+            return
+        self.stdout.write("username\trole\told unit\tsuccessors\tsince")
+        for row in rows:
+            old = f"{row.old_unit.code} {row.old_unit.name}"
+            successors = ", ".join(f"{unit.code} {unit.name}" for unit in row.successors) or "-"
+            since = row.since.isoformat() if row.since else "-"
+            self.stdout.write(f"{row.user.username}\t{row.user.role}\t{old}\t{successors}\t{since}")
 
 
 def _org_unit(code: str, level: str | None) -> OrgUnit:
