@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ytcs.core.middleware.SecurityHeadersMiddleware",
+    "ytcs.core.middleware.ApiBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "ytcs.urls"
