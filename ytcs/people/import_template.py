@@ -17,7 +17,7 @@ from ytcs.people.imports import COLUMNS, parse_date
 from ytcs.people.models import Resident
 from ytcs.people.services import _next_household_code
 
-_TRIES = 1000
+_CANDIDATES = 200  # example identifiers tried, in one query each
 
 
 def _province(commune: OrgUnit) -> OrgUnit | None:
@@ -41,9 +41,9 @@ def _cccd_province_code(commune: OrgUnit) -> str:
 
 
 def _unused(field: str, candidates: list[str]) -> str:
-    """The first candidate that no resident anywhere holds in ``field``."""
+    """The first candidate that no resident anywhere holds in ``field`` ("" if all are taken: no example)."""
     taken = set(Resident.objects.filter(**{f"{field}__in": candidates}).values_list(field, flat=True))
-    return next(c for c in candidates if c not in taken)
+    return next((c for c in candidates if c not in taken), "")
 
 
 def example_row(commune: OrgUnit) -> dict[str, str]:
@@ -54,12 +54,14 @@ def example_row(commune: OrgUnit) -> dict[str, str]:
     if village is not None:  # a new household needs its village; without villages the example has neither
         row.update(ma_ho=_next_household_code(commune), thon=village.name)
     born = parse_date(row["ngay_sinh"])
-    century_and_sex = (born.year // 100 - 19) * 2 + (fold(row["gioi_tinh"]) != "nam")
+    # CCCD digit 4: 0/1 = man/woman born 1900-1999, 2/3 for 2000-2099; digits 5-6: the birth year
+    century_and_sex = (born.year // 100 - 19) * 2 + (0 if fold(row["gioi_tinh"]) == "nam" else 1)
     province = _cccd_province_code(commune)
     prefix = f"{province}{century_and_sex}{born.year % 100:02d}"
-    row["cccd"] = _unused("cccd", [f"{prefix}{n:06d}" for n in range(1, _TRIES)])
-    social_insurance = _unused("social_insurance_number", [f"{province[-2:]}{n:08d}" for n in range(1, _TRIES)])
-    row["ma_the_bhyt"] = f"HN2{province[-2:]}{social_insurance}"
+    row["cccd"] = _unused("cccd", [f"{prefix}{n:06d}" for n in range(1, _CANDIDATES)])
+    social_insurance = _unused("social_insurance_number",
+                               [f"{province[-2:]}{n:08d}" for n in range(1, _CANDIDATES)])
+    row["ma_the_bhyt"] = f"HN2{province[-2:]}{social_insurance}" if social_insurance else ""
     return row
 
 
