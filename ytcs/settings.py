@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ytcs.core.middleware.SecurityHeadersMiddleware",
+    "ytcs.core.middleware.ApiBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "ytcs.urls"
@@ -134,6 +135,9 @@ YTCS_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("YTCS_LOGIN_MAX_FAILURES_PER
 # Number of reverse proxies in front of ytcs whose X-Forwarded-For entry is trusted for the client address.
 YTCS_TRUSTED_PROXIES = int(os.environ.get("YTCS_TRUSTED_PROXIES", "0"))
 SECURE_HSTS_SECONDS = 31536000 if os.environ.get("YTCS_HTTPS", "0") == "1" else 0
+# An uploaded resident list waiting for "Ghi vào sổ" holds CCCD and phone numbers: it is deleted after this many
+# seconds even if nobody confirms or cancels (ytcs/people/import_files.py, `ytcs import purge`).
+YTCS_IMPORT_FILE_MAX_AGE_SECONDS = int(os.environ.get("YTCS_IMPORT_FILE_MAX_AGE_SECONDS", "3600"))
 
 # No CCCD, insurance or phone number in any log line: every handler masks them (ytcs/audit/redaction.py).
 # Django's own loggers are routed to the same masked handler instead of its unmasked defaults.

@@ -7,7 +7,7 @@ language. The schemas below document the bodies in OpenAPI.
 """
 
 import json
-from datetime import date, datetime
+from datetime import date
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext
@@ -21,6 +21,7 @@ from ytcs.clinical.inputs import EncounterData, parse_encounter
 from ytcs.clinical.models import Condition, Encounter
 from ytcs.clinical.validation import encounter_errors
 from ytcs.clinical.vitals import VITALS
+from ytcs.core.datetimes import LocalDateTime
 from ytcs.people.models import Resident
 
 router = Router(tags=["clinical"])
@@ -42,7 +43,7 @@ class PrescriptionIn(Schema):
 
 
 class EncounterIn(Schema):
-    occurred_at: datetime
+    occurred_at: LocalDateTime
     payer: str = Field(..., description="bhyt | self_pay | other")
     outcome: str = Field("treated", description="treated | referred | observation | died")
     reason: str = ""

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
 from ytcs.clinical.errors import FieldError
 from ytcs.clinical.vitals import VITALS, VITALS_BY_FIELD
+from ytcs.core.datetimes import as_vietnam_time
 
 
 @dataclass
@@ -87,7 +87,7 @@ def _datetime(value: Any) -> datetime | None:
     parsed = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
     if parsed is None:
         raise ValueError
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    return as_vietnam_time(parsed)
 
 
 def _date(value: Any) -> date:

@@ -44,6 +44,8 @@ LOOKUP_CHUNK = 900  # below SQLite's bound-parameter limit
 
 @dataclass(frozen=True)
 class Column:
+    """One column of the file; ``example`` is its value in the template (import_template adds the commune's)."""
+
     key: str
     attribute: str
     label: Any
@@ -52,8 +54,8 @@ class Column:
 
 
 COLUMNS = (
-    Column("ma_ho", "household_code", gettext_lazy("Mã hộ (giống nhau cho mọi người cùng hộ)"), example="HGD-0001"),
-    Column("thon", "village", gettext_lazy("Thôn/bản: mã hoặc tên"), example="Bản Giang"),
+    Column("ma_ho", "household_code", gettext_lazy("Mã hộ (giống nhau cho mọi người cùng hộ)")),
+    Column("thon", "village", gettext_lazy("Thôn/bản: mã hoặc tên")),
     Column("dia_chi", "address", gettext_lazy("Địa chỉ của hộ"), example="Xóm Trên"),
     Column("ho_ten", "full_name", gettext_lazy("Họ và tên (hoặc dùng ba cột ho, ten_dem, ten)"),
            example="Nông Văn Dền"),
@@ -66,10 +68,9 @@ COLUMNS = (
            example="Chủ hộ"),
     Column("dan_toc", "ethnicity", gettext_lazy("Dân tộc"), example="Tày"),
     Column("nghe_nghiep", "occupation", gettext_lazy("Nghề nghiệp"), example="Làm ruộng"),
-    Column("cccd", "cccd", gettext_lazy("Số CCCD (12 chữ số)"), example="004080001234"),
+    Column("cccd", "cccd", gettext_lazy("Số CCCD (12 chữ số)")),
     Column("dien_thoai", "phone", gettext_lazy("Số điện thoại"), example="0912345678"),
-    Column("ma_the_bhyt", "bhyt_card_number", gettext_lazy("Mã thẻ BHYT (15 ký tự hoặc 10 chữ số)"),
-           example="HN2040123456789"),
+    Column("ma_the_bhyt", "bhyt_card_number", gettext_lazy("Mã thẻ BHYT (15 ký tự hoặc 10 chữ số)")),
     Column("ma_so_bhxh", "social_insurance_number", gettext_lazy("Mã số BHXH (10 chữ số)")),
     Column("bhyt_tu_ngay", "bhyt_valid_from", gettext_lazy("Thẻ BHYT có giá trị từ: dd/mm/yyyy")),
     Column("bhyt_den_ngay", "bhyt_valid_to", gettext_lazy("Thẻ BHYT có giá trị đến: dd/mm/yyyy"),
@@ -510,11 +511,3 @@ def _update_matched(rows: list[dict], matches: dict[int, int], today: datetime.d
         Resident.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
     return [r.pk for r in changed]
 
-
-def template_csv() -> bytes:
-    """The template a station downloads: the header row and one example row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.key for c in COLUMNS])
-    writer.writerow([c.example for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

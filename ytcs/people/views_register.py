@@ -6,10 +6,7 @@ record writes an audit row.
 """
 
 import json
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,7 +22,9 @@ from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as f
 from ytcs.people.completeness import record_completeness
 from ytcs.people.exports import record_data, record_display, record_pdf
-from ytcs.people.imports import COLUMNS, ImportFileError, import_residents, template_csv
+from ytcs.people.import_files import max_age_seconds, pending_discard, pending_purge, pending_read, pending_store
+from ytcs.people.import_template import template_csv
+from ytcs.people.imports import COLUMNS, ImportFileError, import_residents
 from ytcs.people.life_events import birth_register, death_register, residence_move
 from ytcs.people.models import Resident
 from ytcs.people.services import (
@@ -40,7 +39,6 @@ from ytcs.people.services import (
 )
 
 T = "people/register/"
-IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
 
 
 def actor_commune(request: HttpRequest) -> OrgUnit:
@@ -264,24 +262,32 @@ def life_event(request: HttpRequest, resident_id: int, kind: str) -> HttpRespons
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a list, see every bad row (dry run), then confirm to write it all."""
+    """Upload a list, see every bad row (dry run), then confirm to write it all, or cancel.
+
+    The checked file waits on the server for the confirmation (see ``import_files``): deleted once the
+    confirmation has run or on cancel, and never used once expired.
+    """
     commune = actor_commune(request)
     form = f.ImportForm(request.POST or None, request.FILES or None)
     report, token = None, None
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get("people_import", {})
-        token = request.POST.get("token", "")
-        path = IMPORT_DIR / stored.get(token, "-")
-        if token not in stored or not path.is_file():
+    if request.method == "POST":
+        pending_purge()
+    if request.method == "POST" and ("confirm" in request.POST or "cancel" in request.POST):
+        stored = _pending_take(request)
+        if "cancel" in request.POST:
+            if stored:
+                pending_discard(stored)
+            messages.info(request, _("Đã huỷ; tệp đã tải lên được xoá khỏi máy chủ."))
+            return redirect("people:register_import")
+        content = pending_read(stored) if stored else None
+        if content is None:
             messages.error(request, _("Tệp đã hết hạn; hãy tải lên lại."))
             return redirect(request.get_full_path())
         try:
-            report = import_residents(actor=request.user, commune=commune, name=stored[token].split("_", 1)[1],
-                                      content=path.read_bytes(), dry_run=False, request=request)
+            report = import_residents(actor=request.user, commune=commune, name=stored.split("_", 1)[1],
+                                      content=content, dry_run=False, request=request)
         finally:
-            path.unlink(missing_ok=True)
-            stored.pop(token, None)
-            request.session["people_import"] = stored
+            pending_discard(stored)
         if report.written:
             messages.success(request, _("Đã nhập %(created)s người mới, cập nhật %(updated)s người.")
                              % {"created": report.created, "updated": report.updated})
@@ -296,19 +302,28 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             if report.ok:
-                token = uuid.uuid4().hex
-                IMPORT_DIR.mkdir(parents=True, exist_ok=True)
-                safe_name = f"{token}_{Path(upload.name).name}"
-                (IMPORT_DIR / safe_name).write_bytes(content)
-                request.session["people_import"] = {**request.session.get("people_import", {}), token: safe_name}
-    return render(request, T + "import.html", {"form": form, "report": report, "token": token, "commune": commune,
-                                               "columns": COLUMNS, "shown_errors": report.errors[:1000] if report
-                                               else []})
+                stored = pending_store(upload.name, content)
+                token = stored.split("_", 1)[0]
+                request.session["people_import"] = {**request.session.get("people_import", {}), token: stored}
+    villages = OrgUnit.objects.filter(parent=commune, level=OrgUnit.Level.VILLAGE, valid_to__isnull=True)
+    return render(request, T + "import.html", {
+        "form": form, "report": report, "token": token, "commune": commune, "columns": COLUMNS,
+        "shown_errors": report.errors[:1000] if report else [], "keep_minutes": max_age_seconds() // 60,
+        "villages": villages.order_by("name").values_list("name", flat=True)})
+
+
+def _pending_take(request: HttpRequest) -> str | None:
+    """The stored file of the posted token, taken out of the session (it can be confirmed only once)."""
+    pending = request.session.get("people_import", {})
+    stored = pending.pop(request.POST.get("token", ""), None)
+    request.session["people_import"] = pending
+    return stored
 
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    """The CSV template, its example row filled with the user's own commune (villages, next household code)."""
+    response = HttpResponse(template_csv(actor_commune(request)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-nguoi-dan.csv"'
     return response
 

@@ -1,7 +1,8 @@
 """JSON API of surveillance (/api/surveillance/): diseases, case reports, weekly reports, counts, signals.
 
 Invalid input answers 422 with ``{"errors": [{"field": ..., "message": ...}]}``;
-records outside the caller's scope answer 404.
+records outside the caller's scope answer 404. A date-time without a UTC offset is Vietnam time
+(:mod:`ytcs.core.datetimes`).
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from ytcs.accounts.scope import get_resident_for
+from ytcs.core.datetimes import LocalDateTime
 from ytcs.surveillance import selectors, services
 from ytcs.surveillance.diseases import group_on
 from ytcs.surveillance.models import Classification, Disease, LabResult, Outcome
@@ -64,9 +66,9 @@ def list_diseases(request: HttpRequest, on: dt.date | None = None) -> list[dict]
 
 class CaseIn(Schema):
     disease: str
-    diagnosed_at: dt.datetime
+    diagnosed_at: LocalDateTime
     onset_date: dt.date | None = None
-    reported_at: dt.datetime | None = None
+    reported_at: LocalDateTime | None = None
     resident_id: int | None = None
     village_id: int | None = None
     commune_id: int | None = None

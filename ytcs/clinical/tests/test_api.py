@@ -1,7 +1,9 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from ytcs.audit.models import AuditEvent
 from ytcs.clinical.models import Encounter
@@ -69,6 +71,21 @@ def test_malformed_json_is_a_structured_422(client, place, patient):
     response = client.post(URL.format(patient.pk), data="{not json", content_type="application/json")
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "invalid_json"
+
+
+def test_occurred_at_without_offset_is_vietnam_time_and_with_one_keeps_it(client, place, patient, visit_body):
+    """The same rule as every API date-time (ytcs.core.datetimes): naive = wall clock in Vietnam (UTC+7)."""
+    client.force_login(place.nurse_a)
+    local = (timezone.localtime() - timedelta(hours=2)).replace(microsecond=0)
+    visit_body["occurred_at"] = local.replace(tzinfo=None).isoformat()
+    naive = _post(client, patient, visit_body)
+    assert naive.status_code == 201, naive.content
+    assert Encounter.objects.get(pk=naive.json()["id"]).occurred_at == local
+    utc = (timezone.now() - timedelta(hours=5)).replace(microsecond=0)
+    visit_body["occurred_at"] = utc.isoformat()
+    aware = _post(client, patient, visit_body)
+    assert aware.status_code == 201, aware.content
+    assert Encounter.objects.get(pk=aware.json()["id"]).occurred_at == utc
 
 
 def test_resident_outside_scope_is_404_for_read_and_write(client, place, visit_body):

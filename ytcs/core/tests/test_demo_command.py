@@ -41,3 +41,21 @@ def test_demo_names_an_unknown_province():
     unit_tree()
     with pytest.raises(CommandError, match="Atlantis"):
         run_demo("--province", "Atlantis")
+
+
+def test_demo_start_deletes_expired_uploaded_lists(settings, tmp_path):
+    """Uploaded resident lists nobody confirmed (CCCD, phone numbers) do not outlive their hour."""
+    import os
+    import time
+
+    from ytcs.people.import_files import import_dir, pending_store
+
+    settings.VAR_DIR = tmp_path
+    forgotten, waiting = pending_store("old.csv", b"cccd\n004080001234\n"), pending_store("new.csv", b"cccd\n")
+    then = time.time() - settings.YTCS_IMPORT_FILE_MAX_AGE_SECONDS - 1
+    os.utime(import_dir() / forgotten, (then, then))
+    units = unit_tree()
+    ResidentFactory(village=units["village_a"])
+    output = run_demo("--province", "Cao Bằng")
+    assert "Đã xoá 1 tệp danh sách tải lên chờ xác nhận đã quá hạn" in output
+    assert [p.name for p in import_dir().iterdir()] == [waiting]

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from openpyxl import Workbook
 
 from ytcs.audit.models import AuditEvent
-from ytcs.people.imports import ImportFileError, import_residents, template_csv
+from ytcs.people.import_template import template_csv
+from ytcs.people.imports import COLUMNS, ImportFileError, import_residents
 from ytcs.people.models import Household, LifeEvent, ResidenceHistory, Resident
 from ytcs.people.services import resident_create
 from ytcs.people.tests.factories import make_world, person
@@ -117,11 +118,25 @@ def test_missing_required_columns_is_a_file_error(world):
         run(world, "ho_ten,ngay_sinh\nA B,01/01/2000\n")
 
 
-def test_template_has_every_column_and_imports_cleanly(world):
-    text = template_csv().decode("utf-8-sig").replace("HGD-0001", "H9")
-    assert text.splitlines()[0].startswith("ma_ho,thon,dia_chi,ho_ten")
+def test_template_has_every_column_and_imports_cleanly_as_it_stands(world):
+    text = template_csv(world["commune_a"]).decode("utf-8-sig")
+    header, example = text.splitlines()
+    assert header.split(",") == [c.key for c in COLUMNS]
     report = run(world, text)
     assert report.ok, report.errors
+    resident = Resident.objects.get()
+    assert (resident.village, resident.household.code) == (world["village_a2"], f"{world['commune_a'].code}-00001")
+    assert resident.cccd == "004080000001" and resident.bhyt_card_number == "HN2040400000001"
+
+
+def test_template_of_a_commune_without_villages_leaves_household_and_village_empty(world):
+    from ytcs.orgunits.tests.factories import OrgUnitFactory
+
+    bare = OrgUnitFactory(name="Xã Mới", level=world["commune_a"].level, parent=world["province"])
+    _, example = template_csv(bare).decode("utf-8-sig").splitlines()
+    assert example.startswith(",,")
+    report = import_residents(actor=None, commune=bare, name="mau.csv", content=template_csv(bare), dry_run=True)
+    assert report.ok and (report.created, report.households_created) == (1, 0)
 
 
 def test_management_command_dry_run(world, tmp_path, capsys):

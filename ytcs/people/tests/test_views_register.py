@@ -119,7 +119,7 @@ def test_death_form_shows_icd_error_beside_the_field(world):
     assert 'id="id_cause_icd10_errors"' in response.content.decode()
 
 
-def test_import_page_dry_run_then_confirm(world):
+def test_import_page_dry_run_then_confirm(world, imports_dir):
     client = client_for(world["nurse_a"])
     csv_text = ("ho_ten,gioi_tinh,ngay_sinh,thon,cccd\n"
                 "Nông Văn Dền,Nam,02/03/1980,Bản Giang,004080001234\n"
@@ -177,3 +177,105 @@ def test_village_health_workers_are_neither_offered_nor_given_registration(world
     client = client_for(vhw)
     assert reverse("people:register_start") not in client.get(reverse("home")).content.decode()
     assert client.get(reverse("people:register_start")).status_code == 404
+
+
+# --- import: the template, the message, and the uploaded file's lifetime ---
+
+LIST = ("ho_ten,gioi_tinh,ngay_sinh,thon,cccd,dien_thoai\n"
+        "Nông Văn Dền,Nam,02/03/1980,Bản Giang,004080001234,0912345678\n"
+        "Lò Thị Mai,Nữ,09/07/1983,Bản Giang,004183004321,\n")
+
+
+@pytest.fixture
+def imports_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return tmp_path / "imports"
+
+
+def upload(client, text, name="ds.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("people:register_import"),
+                       {"file": SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")})
+
+
+def test_template_of_a_station_user_passes_the_dry_run_unchanged(world, imports_dir):
+    """The template used to name "Bản Giang", a village of another commune; now the user's own are used."""
+    from ytcs.people.tests.factories import ResidentFactory
+
+    ResidentFactory(village=world["village_a"], cccd="004080000001", social_insurance_number="0400000001")
+    client = client_for(world["nurse_b"])  # Xã Nguyên Bình: only "Bản Tấn"
+    template = client.get(reverse("people:register_import_template"))
+    assert template.status_code == 200 and template["Content-Type"].startswith("text/csv")
+    text = template.content.decode("utf-8-sig")
+    header, example = text.splitlines()
+    assert header.startswith("ma_ho,thon,dia_chi,ho_ten") and "Bản Tấn" in example and "Bản Giang" not in example
+    assert "004080000001" not in example and "0400000001" not in example  # taken: another example is chosen
+    response = upload(client, text, name="mau-danh-sach-nguoi-dan.csv")
+    report = response.context["report"]
+    assert report.ok, report.errors
+    assert (report.rows, report.created, report.households_created) == (1, 1, 1)
+    assert 'id="import-errors"' not in response.content.decode() and response.context["token"]
+    assert not Resident.objects.filter(commune=world["commune_b"]).exists()
+
+
+def test_the_import_page_lists_the_communes_villages(world, imports_dir):
+    html = client_for(world["nurse_a"]).get(reverse("people:register_import")).content.decode()
+    assert "Bản Chang, Bản Giang" in html and "Bản Tấn" not in html
+
+
+def test_import_success_message_is_shown_once(world, imports_dir):
+    client = client_for(world["nurse_a"])
+    token = upload(client, LIST).context["token"]
+    page = client.post(reverse("people:register_import"), {"confirm": "1", "token": token}, follow=True)
+    assert Resident.objects.count() == 2
+    assert page.content.decode().count("Đã nhập 2 người mới, cập nhật 0 người.") == 1
+
+
+def test_the_uploaded_file_is_deleted_once_confirmed(world, imports_dir):
+    client = client_for(world["nurse_a"])
+    token = upload(client, LIST).context["token"]
+    assert len(list(imports_dir.iterdir())) == 1
+    client.post(reverse("people:register_import"), {"confirm": "1", "token": token})
+    assert Resident.objects.count() == 2 and list(imports_dir.iterdir()) == []
+
+
+def test_cancel_deletes_the_uploaded_file_and_nothing_is_written(world, imports_dir):
+    client = client_for(world["nurse_a"])
+    response = upload(client, LIST)
+    assert "Tệp đã tải lên được giữ trên máy chủ đến khi bạn ghi hoặc huỷ, lâu nhất 60 phút" in \
+        response.content.decode()
+    token = response.context["token"]
+    cancelled = client.post(reverse("people:register_import"), {"cancel": "1", "token": token}, follow=True)
+    assert "Đã huỷ; tệp đã tải lên được xoá khỏi máy chủ." in cancelled.content.decode()
+    assert list(imports_dir.iterdir()) == []
+    late = client.post(reverse("people:register_import"), {"confirm": "1", "token": token}, follow=True)
+    assert "Tệp đã hết hạn; hãy tải lên lại." in late.content.decode()
+    assert not Resident.objects.exists()
+
+
+def test_an_expired_upload_is_not_imported_and_is_deleted(world, imports_dir, settings):
+    import os
+    import time
+
+    client = client_for(world["nurse_a"])
+    token = upload(client, LIST).context["token"]
+    (path,) = imports_dir.iterdir()
+    then = time.time() - settings.YTCS_IMPORT_FILE_MAX_AGE_SECONDS - 1
+    os.utime(path, (then, then))
+    late = client.post(reverse("people:register_import"), {"confirm": "1", "token": token}, follow=True)
+    assert "Tệp đã hết hạn; hãy tải lên lại." in late.content.decode()
+    assert not Resident.objects.exists() and not path.exists()
+
+
+def test_an_upload_purges_other_users_expired_files(world, imports_dir, settings):
+    import os
+    import time
+
+    imports_dir.mkdir()
+    forgotten = imports_dir / "0123456789abcdef0123456789abcdef_ds.csv"
+    forgotten.write_text(LIST, encoding="utf-8")
+    then = time.time() - settings.YTCS_IMPORT_FILE_MAX_AGE_SECONDS - 1
+    os.utime(forgotten, (then, then))
+    upload(client_for(world["nurse_b"]), "ho_ten,gioi_tinh,ngay_sinh\nVi Văn Lợi,Nam,01/01/1990\n")
+    assert not forgotten.exists() and len(list(imports_dir.iterdir())) == 1

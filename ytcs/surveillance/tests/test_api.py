@@ -42,6 +42,35 @@ def test_case_create_returns_201_and_structured_422(client, station_user, tree):
     assert CaseReport.objects.count() == 1
 
 
+def test_case_date_times_without_offset_are_vietnam_time(client, station_user, tree):
+    """A naive date-time was a 500 (naive compared with aware); it is the wall clock in Vietnam (UTC+7)."""
+    client.force_login(station_user)
+    created = client.post(f"{API}/cases", case_payload(tree, onset_date=None, diagnosed_at="2025-01-01T00:00:00"),
+                          content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["diagnosed_at"] == "2025-01-01T00:00:00+07:00"
+    an_hour_ago = timezone.localtime() - dt.timedelta(hours=1)  # read as UTC it would be 6 hours ahead
+    both = client.post(f"{API}/cases", case_payload(
+        tree, diagnosed_at=an_hour_ago.replace(tzinfo=None, microsecond=0).isoformat(),
+        reported_at=(an_hour_ago + dt.timedelta(minutes=30)).replace(tzinfo=None, microsecond=0).isoformat()),
+        content_type="application/json")
+    assert both.status_code == 201, both.content
+    case = CaseReport.objects.get(pk=both.json()["id"])
+    assert case.diagnosed_at == an_hour_ago.replace(microsecond=0)
+    assert case.reported_at - case.diagnosed_at == dt.timedelta(minutes=30)
+
+
+def test_case_date_times_with_an_offset_keep_it(client, station_user, tree):
+    client.force_login(station_user)
+    utc = (timezone.now() - dt.timedelta(hours=3)).replace(microsecond=0, tzinfo=dt.UTC)
+    created = client.post(f"{API}/cases", case_payload(tree, diagnosed_at=utc.isoformat(),
+                                                       reported_at=(utc + dt.timedelta(hours=1)).isoformat()),
+                          content_type="application/json")
+    assert created.status_code == 201, created.content
+    case = CaseReport.objects.get(pk=created.json()["id"])
+    assert (case.diagnosed_at, case.reported_at) == (utc, utc + dt.timedelta(hours=1))
+
+
 def test_case_for_a_resident_outside_scope_is_404(client, station_user, tree):
     stranger = ResidentFactory(commune=tree.other_commune)
     client.force_login(station_user)

@@ -1,7 +1,8 @@
 """``ytcs demo``: from an empty database to a logged-in Vietnamese UI with a synthetic province.
 
 Each step checks what exists and skips itself, so a second run reuses the first run's data:
-migrate → load org units (if none) → synthesise residents for the demo province (if it has none)
+delete expired uploaded resident lists (``ytcs import purge``) → migrate → load org units (if none)
+→ synthesise residents for the demo province (if it has none)
 → three years of births, deaths and moves (once, for a synthetic population without visits yet)
 → facilities and staff (if none) → three years of visits (if none) → seven years of surveillance data
  and a detection run (if none) → demo users (ensured) → print the logins → serve.
@@ -20,6 +21,7 @@ from ytcs.clinical.models import Encounter
 from ytcs.core.text import fold
 from ytcs.orgunits import facility_services
 from ytcs.orgunits.models import HealthFacility, OrgUnit
+from ytcs.people.import_files import pending_purge
 from ytcs.people.models import Resident
 from ytcs.people.synth.events import synthetic_events_pending
 from ytcs.surveillance.models import WeeklyCount
@@ -43,6 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        self._say(f"Đã xoá {pending_purge()} tệp danh sách tải lên chờ xác nhận đã quá hạn (import purge).")
         self._step("Cập nhật cơ sở dữ liệu (migrate)", lambda: call_command("migrate", interactive=False, verbosity=0))
         if not OrgUnit.objects.exists():
             self._step("Nạp đơn vị hành chính (orgunits load)", lambda: call_command("orgunits", "load"))

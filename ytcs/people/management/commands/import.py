@@ -1,15 +1,21 @@
-"""``ytcs import residents FILE.csv|.xlsx --commune CODE [--dry-run] [--user USERNAME]``.
+"""``ytcs import residents FILE.csv|.xlsx --commune CODE [--dry-run] [--user USERNAME]`` and ``ytcs import purge``.
 
-Prints every bad row (row, column, reason) and writes nothing when there is one; otherwise writes
-the whole file in one transaction (nothing with ``--dry-run``). Exit status 1 when rows were refused.
+``residents`` prints every bad row (row, column, reason) and writes nothing when there is one; otherwise
+writes the whole file in one transaction (nothing with ``--dry-run``). Exit status 1 when rows were refused.
+
+``purge`` deletes the uploaded lists that waited for a confirmation on the import page longer than
+``YTCS_IMPORT_FILE_MAX_AGE_SECONDS`` (they hold CCCD and phone numbers); run it from cron, ``ytcs demo``
+runs it at start.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from ytcs.accounts.models import User
 from ytcs.orgunits.models import OrgUnit
+from ytcs.people.import_files import import_dir, max_age_seconds, pending_purge
 from ytcs.people.imports import ImportFileError, import_residents
 
 
@@ -17,13 +23,20 @@ class Command(BaseCommand):
     help = "Import data files into the register (today: residents from a commune's CSV/XLSX list)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["residents"])
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--commune", required=True, help="Official code of the current commune/ward")
-        parser.add_argument("--dry-run", action="store_true", help="Check every row, write nothing")
-        parser.add_argument("--user", help="Import in this station user's name (their capture scope applies)")
+        sub = parser.add_subparsers(dest="kind", required=True)
+        residents = sub.add_parser("residents", help="A commune's resident list (CSV or XLSX)")
+        residents.add_argument("file", type=Path)
+        residents.add_argument("--commune", required=True, help="Official code of the current commune/ward")
+        residents.add_argument("--dry-run", action="store_true", help="Check every row, write nothing")
+        residents.add_argument("--user", help="Import in this station user's name (their capture scope applies)")
+        sub.add_parser("purge", help=_("Xoá các tệp danh sách tải lên chờ xác nhận đã quá hạn"))
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["kind"] == "purge":
+            removed = pending_purge()
+            self.stdout.write(_("Đã xoá %(count)s tệp chờ xác nhận quá %(minutes)s phút trong %(directory)s.")
+                              % {"count": removed, "minutes": max_age_seconds() // 60, "directory": import_dir()})
+            return
         commune = OrgUnit.objects.filter(code=options["commune"], level=OrgUnit.Level.COMMUNE,
                                          valid_to__isnull=True).first()
         if commune is None:
