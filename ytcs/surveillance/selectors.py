@@ -339,8 +339,9 @@ def reporting_completeness(
 ) -> Page:
     """One page of commune stations under ``unit``, by name: weekly reports expected, received and on time.
 
-    ``name`` keeps the communes whose name contains it (ignoring case and diacritics). The figures are
-    computed for the communes of the page only, in two grouped queries.
+    ``name`` keeps the communes whose name contains it (ignoring case and diacritics). Each row's unit
+    comes with its parent (the province, for a list that spans several). The figures are computed for
+    the communes of the page only, in two grouped queries.
     """
     if not aggregate_scope(actor).covers(unit):
         raise Http404
@@ -348,7 +349,7 @@ def reporting_completeness(
     communes = OrgUnit.objects.filter(path__startswith=unit.path, level=OrgUnit.Level.COMMUNE, valid_to__isnull=True)
     if fold(name):
         communes = communes.filter(name_folded__contains=fold(name))
-    result = Paginator(communes.order_by("name", "pk"), COMPLETENESS_PAGE_SIZE).get_page(page)
+    result = Paginator(communes.select_related("parent").order_by("name", "pk"), COMPLETENESS_PAGE_SIZE).get_page(page)
     stations = list(result.object_list)
     reports, cases = _tallies(stations, first_week, last_week, "")
     result.object_list = [_row(c, weeks, reports, cases) for c in stations]

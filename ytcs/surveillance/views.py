@@ -302,7 +302,8 @@ def completeness(request: HttpRequest) -> HttpResponse:
                        104))
     last = last_complete_week(timezone.localdate())
     first = last - dt.timedelta(weeks=weeks - 1)
-    by_province = unit.level < OrgUnit.Level.PROVINCE and not name
+    above_province = unit.level < OrgUnit.Level.PROVINCE
+    by_province = above_province and not name
     if by_province:
         page = None
         rows = selectors.completeness_by_province(actor=user, unit=unit, first_week=first, last_week=last)
@@ -316,7 +317,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
     return render(request, "surveillance/completeness.html", {
         "unit": unit, "rows": rows, "page": page, "by_province": by_province, "q": name,
         "crumbs": [(u.name, _completeness_query(u, weeks)) for u in trail],
-        "searchable": unit.level < OrgUnit.Level.COMMUNE,
+        "searchable": unit.level < OrgUnit.Level.COMMUNE, "above_province": above_province,
         "query": query.urlencode(), "first_week": first, "last_week": last, "weeks": weeks,
         "provinces": aggregate_units(user).filter(level=OrgUnit.Level.PROVINCE).order_by("code"),
         "province_code": next((u.code for u in [*trail, unit] if u.level == OrgUnit.Level.PROVINCE), ""),
