@@ -286,6 +286,19 @@ def aggregate_units(user: User) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(subtrees, valid_to__isnull=True).order_by("path")
 
 
+def aggregate_province(user: User, code: str) -> OrgUnit:
+    """The current province with official ``code`` if the user may see its figures; 404 otherwise.
+
+    Drill-down pages name a province by its code in the URL (``?province=04``): a unit code is not
+    personal data, and unlike a primary key it reads the same on every installation.
+    """
+    unit = OrgUnit.objects.filter(level=OrgUnit.Level.PROVINCE, valid_to__isnull=True, code=code.strip()).first()
+    if unit is None:
+        raise OutOfScope
+    require_aggregate(user, unit)
+    return unit
+
+
 def scoped_residents(user: User) -> QuerySet[Resident]:
     """Residents ``user`` may search and open. The only door to ``Resident`` rows for views and APIs."""
     from ytcs.people.models import Resident

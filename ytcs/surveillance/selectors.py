@@ -12,14 +12,16 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from ytcs.accounts.models import Role, User
-from ytcs.accounts.scope import aggregate_scope, effective_unit, search_scope
+from ytcs.accounts.scope import aggregate_scope, aggregate_units, effective_unit, search_scope
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.surveillance.models import (
     Alert,
@@ -281,14 +283,20 @@ def get_signal_for(actor: User, pk: int) -> Signal:
         raise Http404 from exc
 
 
+COMPLETENESS_PAGE_SIZE = 50
+
+
 @dataclass(frozen=True)
 class CompletenessRow:
+    """Weekly reports and case reports of one commune station, or summed over a province's stations."""
+
     unit: OrgUnit
     expected: int
     received: int
     on_time: int
     cases: int
     late_cases: int
+    stations: int = 1
 
     @property
     def completeness(self) -> float | None:
@@ -303,32 +311,76 @@ class CompletenessRow:
         return (self.cases - self.late_cases) / self.cases if self.cases else None
 
 
+def _weeks_due(first_week: dt.date, last_week: dt.date) -> tuple[dt.date, int]:
+    """The last week a report can be due for (never the current week) and how many weeks are due per station."""
+    last_week = min(last_week, week_start(timezone.localdate()) - dt.timedelta(weeks=1))
+    return last_week, max((last_week - first_week).days // 7 + 1, 0)
+
+
+def _tallies(stations: QuerySet | list, first_week: dt.date, last_week: dt.date, group: str) -> tuple[dict, dict]:
+    """Weekly reports (received, on time) and case reports (all, late) of ``stations``, one grouped query each.
+
+    ``group`` is what the rows are grouped by: ``""`` for each station, ``"__parent"`` for its province
+    (a current commune's parent is its province: the 2025 tree has no districts).
+    """
+    weeks = {"week_start__gte": first_week, "week_start__lte": last_week}
+    reports = WeeklyReport.objects.filter(unit__in=stations, **weeks).values(key=F(f"unit{group}")).annotate(
+        received=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))).order_by()
+    cases = CaseReport.objects.filter(reporting_unit__in=stations, **weeks).values(
+        key=F(f"reporting_unit{group}")).annotate(n=Count("pk"), late=Count("pk", filter=Q(is_late=True))).order_by()
+    return {r["key"]: r for r in reports}, {r["key"]: r for r in cases}
+
+
+def _row(unit: OrgUnit, weeks: int, reports: dict, cases: dict, stations: int = 1) -> CompletenessRow:
+    mine, cased = reports.get(unit.pk, {}), cases.get(unit.pk, {})
+    return CompletenessRow(
+        unit=unit, expected=weeks * stations, received=mine.get("received", 0), on_time=mine.get("on_time", 0),
+        cases=cased.get("n", 0), late_cases=cased.get("late", 0), stations=stations,
+    )
+
+
 def reporting_completeness(
-    *, actor: User, unit: OrgUnit, first_week: dt.date, last_week: dt.date
-) -> list[CompletenessRow]:
-    """Per commune station: weekly reports expected, received and on time; case reports and late ones."""
+    *, actor: User, unit: OrgUnit, first_week: dt.date, last_week: dt.date, name: str = "", page: int | str = 1,
+) -> Page:
+    """One page of commune stations under ``unit``, by name: weekly reports expected, received and on time.
+
+    ``name`` keeps the communes whose name contains it (ignoring case and diacritics). Each row's unit
+    comes with its parent (the province, for a list that spans several). The figures are computed for
+    the communes of the page only, in two grouped queries.
+    """
     if not aggregate_scope(actor).covers(unit):
         raise Http404
-    today_week = week_start(timezone.localdate())
-    last_week = min(last_week, today_week - dt.timedelta(weeks=1))
-    expected = max((last_week - first_week).days // 7 + 1, 0)
-    communes = list(OrgUnit.objects.filter(
-        path__startswith=unit.path, level=OrgUnit.Level.COMMUNE, valid_to__isnull=True).order_by("name"))
-    reports = {
-        r["unit_id"]: r for r in WeeklyReport.objects.filter(
-            unit__in=communes, week_start__gte=first_week, week_start__lte=last_week,
-        ).values("unit_id").annotate(received=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))).order_by()
-    }
-    cases = {
-        r["reporting_unit_id"]: r for r in CaseReport.objects.filter(
-            reporting_unit__in=communes, week_start__gte=first_week, week_start__lte=last_week,
-        ).values("reporting_unit_id").annotate(n=Count("pk"), late=Count("pk", filter=Q(is_late=True))).order_by()
-    }
-    return [
-        CompletenessRow(
-            unit=c, expected=expected, received=reports.get(c.pk, {}).get("received", 0),
-            on_time=reports.get(c.pk, {}).get("on_time", 0), cases=cases.get(c.pk, {}).get("n", 0),
-            late_cases=cases.get(c.pk, {}).get("late", 0),
-        )
-        for c in communes
-    ]
+    last_week, weeks = _weeks_due(first_week, last_week)
+    communes = OrgUnit.objects.filter(path__startswith=unit.path, level=OrgUnit.Level.COMMUNE, valid_to__isnull=True)
+    if fold(name):
+        communes = communes.filter(name_folded__contains=fold(name))
+    result = Paginator(communes.select_related("parent").order_by("name", "pk"), COMPLETENESS_PAGE_SIZE).get_page(page)
+    stations = list(result.object_list)
+    reports, cases = _tallies(stations, first_week, last_week, "")
+    result.object_list = [_row(c, weeks, reports, cases) for c in stations]
+    return result
+
+
+def completeness_by_province(
+    *, actor: User, unit: OrgUnit, first_week: dt.date, last_week: dt.date
+) -> list[CompletenessRow]:
+    """Per current province under ``unit``, in official code order: its stations' weekly and case reports, summed.
+
+    Four queries whatever the number of provinces and stations.
+    """
+    if not aggregate_scope(actor).covers(unit):
+        raise Http404
+    last_week, weeks = _weeks_due(first_week, last_week)
+    provinces = list(OrgUnit.objects.filter(
+        path__startswith=unit.path, level=OrgUnit.Level.PROVINCE, valid_to__isnull=True).order_by("code"))
+    stations = OrgUnit.objects.filter(parent__in=[p.pk for p in provinces], level=OrgUnit.Level.COMMUNE,
+                                      valid_to__isnull=True)
+    per_province = dict(stations.values("parent_id").annotate(n=Count("pk")).values_list("parent_id", "n").order_by())
+    reports, cases = _tallies(stations.values("pk"), first_week, last_week, "__parent")
+    return [_row(p, weeks, reports, cases, per_province.get(p.pk, 0)) for p in provinces]
+
+
+def unit_trail(actor: User, unit: OrgUnit) -> list[OrgUnit]:
+    """The units above ``unit`` whose figures the actor may see, top first (a breadcrumb's links)."""
+    above = [int(pk) for pk in unit.path.strip("/").split("/")[:-1]]
+    return list(aggregate_units(actor).filter(pk__in=above).order_by("level")) if above else []

@@ -1,6 +1,7 @@
 """Surveillance pages: thin views that parse input, call one service or selector and render."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ytcs.accounts.scope import capture_scope, effective_unit, effective_units, get_resident_for
+from ytcs.accounts.scope import (
+    aggregate_province,
+    aggregate_units,
+    capture_scope,
+    effective_unit,
+    effective_units,
+    get_resident_for,
+)
 from ytcs.audit.models import AuditAction
 from ytcs.orgunits.models import OrgUnit
 from ytcs.surveillance import charts, conf, selectors, services
@@ -297,15 +305,44 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
+    """Completeness and timeliness of weekly reports: per province above province level, else per station.
+
+    ``?province=<code>`` opens one province; ``?q=`` finds stations by commune name; ``?unit=<pk>`` still works.
+    """
     user = request.user
-    unit = selectors.scoped_unit(user, request.GET.get("unit"))
+    code = request.GET.get("province", "")
+    unit = aggregate_province(user, code) if code.strip() else selectors.scoped_unit(user, request.GET.get("unit"))
+    name = request.GET.get("q", "").strip()[:100]
     weeks = max(1, min(int(request.GET.get("weeks") or 12) if str(request.GET.get("weeks", "")).isdigit() else 12,
                        104))
     last = last_complete_week(timezone.localdate())
     first = last - dt.timedelta(weeks=weeks - 1)
-    rows = selectors.reporting_completeness(actor=user, unit=unit, first_week=first, last_week=last)
+    above_province = unit.level < OrgUnit.Level.PROVINCE
+    by_province = above_province and not name
+    if by_province:
+        page = None
+        rows = selectors.completeness_by_province(actor=user, unit=unit, first_week=first, last_week=last)
+    else:
+        page = selectors.reporting_completeness(actor=user, unit=unit, first_week=first, last_week=last, name=name,
+                                                page=request.GET.get("page") or 1)
+        rows = page.object_list
+    trail = selectors.unit_trail(user, unit)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "surveillance/completeness.html", {
-        "unit": unit, "rows": rows, "first_week": first, "last_week": last, "weeks": weeks,
-        "units": selectors.units_for_choice(user), "due_weekday": conf.get("YTCS_SURVEILLANCE_REPORT_DUE_WEEKDAY"),
+        "unit": unit, "rows": rows, "page": page, "by_province": by_province, "q": name,
+        "crumbs": [(u.name, _completeness_query(u, weeks)) for u in trail],
+        "searchable": unit.level < OrgUnit.Level.COMMUNE, "above_province": above_province,
+        "query": query.urlencode(), "first_week": first, "last_week": last, "weeks": weeks,
+        "provinces": aggregate_units(user).filter(level=OrgUnit.Level.PROVINCE).order_by("code"),
+        "province_code": next((u.code for u in [*trail, unit] if u.level == OrgUnit.Level.PROVINCE), ""),
+        "due_weekday": conf.get("YTCS_SURVEILLANCE_REPORT_DUE_WEEKDAY"),
         "due_hour": conf.get("YTCS_SURVEILLANCE_REPORT_DUE_HOUR"), "this_week": week_start(timezone.localdate()),
     })
+
+
+def _completeness_query(unit: OrgUnit, weeks: int) -> str:
+    """The query string opening ``unit`` on the completeness page (a province by its code)."""
+    key, value = ("province", unit.code) if unit.level == OrgUnit.Level.PROVINCE else ("unit", unit.pk)
+    return urlencode({key: value, "weeks": weeks})
+

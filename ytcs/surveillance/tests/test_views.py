@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -187,3 +188,79 @@ def test_a_split_commune_user_picks_the_station_for_the_weekly_report(client, tr
     assert response.status_code == 302 and response.url.endswith(f"&unit={tree.commune2.pk}")
     assert WeeklyReport.objects.get().unit == tree.commune2
     assert client.get(f"{url}?unit={tree.other_commune.pk}").status_code == 404
+
+
+@pytest.fixture
+def national_user(tree):
+    from ytcs.accounts.models import Role
+    from ytcs.surveillance.tests.factories import UserFactory
+
+    return UserFactory(role=Role.NATIONAL_VIEWER, org_unit=tree.country)
+
+
+def test_national_completeness_is_grouped_by_province(client, station_user, national_user, tree):
+    services.weekly_report_submit(actor=station_user, week=LAST_WEEK, lines={})
+    client.force_login(national_user)
+    page = client.get(reverse("surveillance:completeness"), {"weeks": 4})
+    rows = [(r.unit.name, r.stations, r.expected, r.received) for r in page.context["rows"]]
+    assert rows == [("Tỉnh A", 2, 8, 1), ("Tỉnh B", 1, 4, 0)]
+    body = page.content.decode()
+    assert "Xã A1" not in body and "Xã B1" not in body
+    assert f'href="?province={quote(tree.province.code)}&amp;weeks=4"' in body
+
+
+def test_a_province_drills_down_to_its_stations_with_a_way_back(client, station_user, national_user, tree):
+    services.weekly_report_submit(actor=station_user, week=LAST_WEEK, lines={})
+    client.force_login(national_user)
+    page = client.get(reverse("surveillance:completeness"), {"province": tree.province.code, "weeks": 4})
+    assert [(r.unit.name, r.received) for r in page.context["rows"]] == [("Xã A1", 1), ("Xã A2", 0)]
+    body = page.content.decode()
+    assert "Xã B1" not in body
+    assert f'<a href="?unit={tree.country.pk}&amp;weeks=4">Việt Nam</a> › Tỉnh A</nav>' in body
+    assert f'<option value="{tree.province.code}" selected>' in body
+
+
+def test_stations_are_found_by_name_across_provinces_and_paged(client, national_user, tree, monkeypatch):
+    from ytcs.surveillance import selectors
+
+    client.force_login(national_user)
+    url = reverse("surveillance:completeness")
+    found = client.get(url, {"q": "b1"})
+    assert [r.unit.name for r in found.context["rows"]] == ["Xã B1"]
+    assert "· Tỉnh B" in found.content.decode()  # the province, since the list spans the country
+    monkeypatch.setattr(selectors, "COMPLETENESS_PAGE_SIZE", 1)
+    second = client.get(url, {"province": tree.province.code, "q": "A", "page": 2})
+    assert [r.unit.name for r in second.context["rows"]] == ["Xã A2"]
+    assert "q=A&amp;page=1" in second.content.decode()  # the pager keeps the filter
+
+
+def test_the_province_users_completeness_page_lists_its_stations_and_can_filter_them(client, province_user, tree):
+    client.force_login(province_user)
+    url = reverse("surveillance:completeness")
+    page = client.get(url)
+    assert [r.unit.name for r in page.context["rows"]] == ["Xã A1", "Xã A2"]
+    assert 'name="province"' not in page.content.decode()
+    assert [r.unit.name for r in client.get(url, {"q": "A2"}).context["rows"]] == ["Xã A2"]
+    assert client.get(url, {"province": tree.other_province.code}).status_code == 404
+
+
+@pytest.mark.parametrize("extra_provinces", [0, 3])
+def test_national_completeness_takes_a_fixed_number_of_queries(client, station_user, national_user, tree,
+                                                               extra_provinces, django_assert_num_queries):
+    from ytcs.orgunits.models import OrgUnit
+    from ytcs.surveillance.tests.factories import make_unit
+
+    for i in range(extra_provinces):
+        province = make_unit(f"Tỉnh {i}", OrgUnit.Level.PROVINCE, tree.country)
+        make_unit(f"Xã {i}", OrgUnit.Level.COMMUNE, province)
+    services.weekly_report_submit(actor=station_user, week=LAST_WEEK, lines={})
+    make_case(station_user, tree)
+    client.force_login(national_user)
+    url = reverse("surveillance:completeness")
+    # Session, user and unit (3), the alert banner (1), provinces (1), stations per province (1), weekly and
+    # case reports grouped by province (2), the province picker (1).
+    with django_assert_num_queries(9):
+        client.get(url)
+    # The province by code (1) and its trail (1), then a page of stations: count, rows, reports, cases (4).
+    with django_assert_num_queries(11):
+        client.get(url, {"province": tree.province.code})
