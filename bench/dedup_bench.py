@@ -30,6 +30,8 @@ from pathlib import Path
 
 from _common import ROOT, build_province
 
+sys.path.insert(0, str(ROOT))  # the child steps (--inject, --evaluate) import this checkout's ytcs
+
 DB = "ytcs_dedup_bench"
 
 
