@@ -163,7 +163,11 @@ def test_household_form_shows_likely_duplicates_before_saving_then_saves_another
     assert response.status_code == 302
     household = Household.objects.get()
     assert response["Location"] == reverse("people:register_record", args=[household.head_id])
-    assert DuplicateCandidate.objects.get().decision_note == "Khác bố mẹ"
+    decision = DuplicateCandidate.objects.get()
+    assert decision.decision_note == "Khác bố mẹ"
+    # The reviewer finds the decision, its author and reason among the pairs that are not duplicates.
+    pair = client.get(reverse("people:dedup-pair", args=[decision.pk])).content.decode()
+    assert "Không trùng" in pair and "Lý do: Khác bố mẹ" in pair and world["nurse_a"].username in pair
 
 
 def test_the_live_check_shows_the_panel_for_one_row_and_audits_it(world):
