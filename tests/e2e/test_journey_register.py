@@ -1,13 +1,17 @@
-"""Browser journey: a station nurse registers a household of three, mistypes a CCCD and reads the error."""
+"""Browser journeys: a station nurse registers a household of three, mistypes a CCCD and reads the error; and
+registers a man who is already on the register, is warned before saving, and decides."""
 
+import datetime
 import os
 
 import pytest
 from playwright.sync_api import expect
 
 from ytcs.accounts.models import Role
-from ytcs.people.models import Household
-from ytcs.people.tests.factories import UserFactory, unit_tree
+from ytcs.people.dedup.models import CandidateStatus, DuplicateCandidate
+from ytcs.people.models import Household, Resident
+from ytcs.people.services import resident_create
+from ytcs.people.tests.factories import UserFactory, person, unit_tree
 
 PASSWORD = "Mat-khau-2026"
 
@@ -16,6 +20,14 @@ PASSWORD = "Mat-khau-2026"
 def page(phone):
     """The phone-sized Chromium page of tests/e2e/conftest.py."""
     return phone
+
+
+def log_in(page, live_server, username):
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
 
 
 def fill_member(page, index, *, family, middle, given, sex, born, relationship, cccd=""):
@@ -38,11 +50,7 @@ def test_register_household_of_three_and_read_a_cccd_error(live_server, page):
     nurse.set_password(PASSWORD)
     nurse.save()
 
-    page.goto(live_server.url + "/login/")
-    page.get_by_label("Tên đăng nhập").fill("y_ta_hoa_an")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "y_ta_hoa_an")
     page.goto(live_server.url + "/people/register/household/new/")
     expect(page.locator("h1")).to_contain_text("Đăng ký hộ gia đình")
 
@@ -74,3 +82,51 @@ def test_register_household_of_three_and_read_a_cccd_error(live_server, page):
     expect(page.locator("h1")).to_contain_text("Hồ sơ quản lý sức khỏe cá nhân: Nông Văn Dền")
     household = Household.objects.get()
     assert sorted(household.members.values_list("given_name", flat=True)) == ["An", "Dền", "Mai"]
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_man_already_registered_is_warned_before_saving(live_server, page):
+    units = unit_tree()
+    nurse = UserFactory(username="y_ta_trung", role=Role.STATION_STAFF, org_unit=units["commune_a"])
+    nurse.set_password(PASSWORD)
+    nurse.save()
+    existing = resident_create(actor=nurse, commune=units["commune_a"],
+                               data=person(village=units["village_a"], birth_date=datetime.date(1980, 3, 2)))
+    log_in(page, live_server, "y_ta_trung")
+    page.goto(live_server.url + "/people/register/household/new/")
+    page.select_option("#id_village", label="Bản Giang")
+    # The same man from another household book: typed without marks, no CCCD this time.
+    fill_member(page, 0, family="Nong", middle="Van", given="Den", sex="M", born="1980-03-02", relationship="head")
+
+    # Warned as soon as the row is typed (htmx), before any save.
+    warning = page.locator("#member-0-duplicates .duplicates")
+    expect(warning).to_contain_text("Có thể người này đã có trong sổ.")
+    expect(warning).to_contain_text("Nông Văn Dền")
+    expect(warning).to_contain_text("Trùng ngày sinh")
+    if os.environ.get("YTCS_E2E_SCREENSHOT"):
+        page.screenshot(path=os.environ["YTCS_E2E_SCREENSHOT"].replace(".png", "-duplicate.png"), full_page=True)
+
+    # Saving anyway is refused until the nurse decides; the warning stays beside the member.
+    page.click("#save-household")
+    expect(page.locator("#member-0-duplicates .duplicates")).to_contain_text("Nông Văn Dền")
+    assert not Household.objects.exists()
+
+    # "Another person", with the reason: the household is saved and the pair will not be proposed again.
+    page.check("#id_members-0-not_duplicate")
+    page.fill("#id_members-0-not_duplicate_reason", "Khác bố mẹ, đã hỏi trực tiếp")
+    page.click("#save-household")
+    expect(page.locator("h1")).to_contain_text("Hồ sơ quản lý sức khỏe cá nhân: Nong Van Den")
+    decision = DuplicateCandidate.objects.get()
+    assert decision.status == CandidateStatus.NOT_DUPLICATE and decision.left_id == existing.pk
+    assert decision.decision_note == "Khác bố mẹ, đã hỏi trực tiếp"
+
+    # Registering him a third time, the nurse recognises him and opens the existing record instead.
+    page.goto(live_server.url + "/people/register/household/new/")
+    page.select_option("#id_village", label="Bản Giang")
+    fill_member(page, 0, family="Nông", middle="Văn", given="Dền", sex="M", born="1980-03-02", relationship="head")
+    same = page.locator("#member-0-duplicates .same-person").first
+    expect(same).to_be_visible()
+    same.click()
+    expect(page.locator("h1")).to_contain_text("Hồ sơ quản lý sức khỏe cá nhân: Nông Văn Dền")
+    assert Resident.objects.count() == 2

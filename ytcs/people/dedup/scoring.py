@@ -1,11 +1,17 @@
 """Scoring a pair of registrations: a transparent points model (docs/search-dedup.md lists every weight).
 
 Each piece of evidence adds or removes points and leaves a reason code, so the reviewer sees *why* a
-pair was proposed. Names are compared on their folded words: the family name is the first word, the
-given name the last, the rest is the middle name; a pair is also tried with one side's family and
-given names swapped, or the given name written first (registrations written "An Văn Nguyễn" or
-"An Nguyễn Văn"). A given name shared
-by many people in the commune earns fewer points than a rare one.
+pair was proposed. Names are compared on their folded words with Telex residue undone
+(``dedup.names``): the family name is the first word, the given name the last, the rest is the middle
+name; a pair is also tried with one side's family and given names swapped, or the given name written
+first (registrations written "An Văn Nguyễn" or "An Nguyễn Văn"). A given name shared by many people
+in the commune earns fewer points than a rare one.
+
+The birth date weighs most, because it is what tells namesakes apart: two people of the same name in a
+commune are often born the same year, almost never on the same day. So a full date that agrees, or
+agrees but for a typical slip (day and month swapped, the year one off, one digit of the day or month),
+earns many points, and two *known* dates of the same year that disagree otherwise count against the
+pair. A date entered as 1 January is read as "only the year known": it neither agrees nor disagrees.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from ytcs.people.dedup.models import CandidateLevel
+from ytcs.people.dedup.names import comparable_words, sound_key
 from ytcs.people.search import within_one_edit
 
 LIKELY_THRESHOLD = 10.0
@@ -31,21 +38,26 @@ POINTS = {
     "same_bhyt_card": 6.0,
     "same_phone": 2.0,
     "given_exact": 3.0,  # plus up to RARE_GIVEN_MAX for a rare given name
-    "given_typo": 2.0,
-    "given_different": -4.0,
+    "given_typo": 2.5,
+    "given_sounds_alike": 2.5,
+    "given_different": -6.0,
     "family_exact": 1.5,
     "family_typo": 1.0,
+    "family_sounds_alike": 1.0,
     "family_different": -2.0,
     "middle_exact": 1.0,
-    "middle_different": -1.0,
+    "middle_different": -0.5,
     "name_order_swapped": -0.5,
-    "birth_date_same": 4.0,
-    "birth_day_month_swapped": 3.0,
+    "birth_date_same": 6.0,
+    "birth_day_month_swapped": 5.0,
+    "birth_year_off_by_one_same_day": 4.5,
+    "birth_date_one_digit": 2.0,
     "birth_year_only": 2.0,
-    "birth_year_same": 1.0,
-    "birth_year_off_by_one": -1.0,
+    "birth_year_same": -1.5,
+    "birth_year_off_by_one_year_only": 0.0,
+    "birth_year_off_by_one": -2.0,
     "birth_year_far": -5.0,
-    "sex_different": -5.0,
+    "sex_different": -7.0,
     "same_household": 1.0,
     "same_village": 1.0,
     "different_commune": -1.0,
@@ -61,17 +73,22 @@ REASON_LABELS = {
     "same_phone": _("Cùng số điện thoại"),
     "given_exact": _("Trùng tên"),
     "given_typo": _("Tên gần giống (khác một chữ cái)"),
+    "given_sounds_alike": _("Tên đọc giống nhau, viết khác"),
     "given_different": _("Khác tên"),
     "family_exact": _("Trùng họ"),
     "family_typo": _("Họ gần giống"),
+    "family_sounds_alike": _("Họ đọc giống nhau, viết khác"),
     "family_different": _("Khác họ"),
     "middle_exact": _("Trùng tên đệm"),
     "middle_different": _("Khác tên đệm"),
     "name_order_swapped": _("Họ và tên bị đảo thứ tự"),
     "birth_date_same": _("Trùng ngày sinh"),
     "birth_day_month_swapped": _("Ngày sinh đảo ngày/tháng"),
+    "birth_year_off_by_one_same_day": _("Cùng ngày và tháng sinh, năm sinh lệch 1 năm"),
+    "birth_date_one_digit": _("Ngày sinh khác một chữ số"),
     "birth_year_only": _("Cùng năm sinh (một bên chỉ ghi năm)"),
     "birth_year_same": _("Cùng năm sinh, khác ngày"),
+    "birth_year_off_by_one_year_only": _("Năm sinh lệch 1 năm (một bên chỉ ghi năm)"),
     "birth_year_off_by_one": _("Năm sinh lệch 1 năm"),
     "birth_year_far": _("Năm sinh lệch nhiều"),
     "sex_different": _("Khác giới tính"),
@@ -102,7 +119,7 @@ class Person:
 
     @property
     def words(self) -> list[str]:
-        return self.name_folded.split()
+        return comparable_words(self.name_folded)
 
 
 @dataclass(frozen=True)
@@ -132,6 +149,8 @@ def _word_reason(a: str, b: str, kind: str) -> str:
         return f"{kind}_exact"
     if within_one_edit(a, b) and min(len(a), len(b)) >= 2:
         return f"{kind}_typo"
+    if sound_key(a) == sound_key(b):
+        return f"{kind}_sounds_alike"
     return f"{kind}_different"
 
 
@@ -158,6 +177,8 @@ def _name_points(a: list[str], b: list[str], given_share: Callable[[str], float]
         reasons.append((code, points))
         if family_a and family_b:
             code = _word_reason(family_a, family_b, "family")
+            if swapped and code == "family_different":
+                continue  # a swap is a reading of *both* names crosswise, not a way to pair two others
             reasons.append((code, POINTS[code]))
         if middle_a and middle_b:
             code = "middle_exact" if middle_a == middle_b else "middle_different"
@@ -175,15 +196,27 @@ def _year_only(day: datetime.date) -> bool:
     return day.month == 1 and day.day == 1
 
 
+def _one_digit_apart(a: datetime.date, b: datetime.date) -> bool:
+    """Day and month written "ddmm" differ in exactly one digit (17/05 and 18/05, 05/03 and 05/08)."""
+    return sum(x != y for x, y in zip(f"{a.day:02d}{a.month:02d}", f"{b.day:02d}{b.month:02d}", strict=True)) == 1
+
+
 def _birth_points(a: datetime.date, b: datetime.date) -> tuple[str, float]:
+    year_only = _year_only(a) or _year_only(b)
     if a == b:
         code = "birth_date_same"
     elif a.year == b.year and a.day == b.month and a.month == b.day:
         code = "birth_day_month_swapped"
-    elif a.year == b.year and (_year_only(a) or _year_only(b)):
+    elif a.year == b.year and year_only:
         code = "birth_year_only"
+    elif a.year == b.year and _one_digit_apart(a, b):
+        code = "birth_date_one_digit"
     elif a.year == b.year:
         code = "birth_year_same"
+    elif abs(a.year - b.year) == 1 and (a.month, a.day) == (b.month, b.day):
+        code = "birth_year_off_by_one_same_day"
+    elif abs(a.year - b.year) == 1 and year_only:
+        code = "birth_year_off_by_one_year_only"
     elif abs(a.year - b.year) == 1:
         code = "birth_year_off_by_one"
     else:
