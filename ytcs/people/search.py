@@ -22,9 +22,11 @@ How a name query is answered:
    :func:`name_score`, the same on both databases: rarer words weigh more (so a common given name
    such as An or Anh counts less than a rare one), an exact word beats a one-edit variant, the given
    name (last word) and the exact full name earn bonuses, extra unmatched words cost a little. Before
-   the score comes one rule: residents whose given name (the last word of a Vietnamese name, family name
-   first) is exactly the query's last word come first, so "nguyen an" lists Nguyễn Văn An before
-   Nguyễn An Bình, whatever the rarity of the other words. Beyond the cap the total is reported as
+   the score come two rules. Residents with more of the typed words exactly come first. Among those with
+   as many, residents whose given name (the last word of a Vietnamese name, family name first) is exactly
+   the query's last word, or its first (the given name typed first, "an nguyen van"), come first, whatever
+   the rarity of the other words: "nguyen van an" lists Trần Văn An before Nguyễn An Bình when nobody
+   is called Nguyễn Văn An. Beyond the cap the total is reported as
    "more than" and the user is asked to add a birth year.
 6. One name word answers one query word: the typo variants of a typed word never include another typed
    word, and a candidate must give each matched query word a different name word (``_matches_groups``),
@@ -322,10 +324,13 @@ def rank_by_name(base: QuerySet, words: Sequence[str], *, cap: int = CANDIDATE_C
         if not rows and len(groups) > 1:
             rows, capped = _candidates(base, groups, len(groups) - 1, cap)
             partial = bool(rows)
-    given = searched[-1] if searched else ""
+    # Order: how many typed words the name has exactly; then whether its given name is the query's last word
+    # (family name first, as written) or its first (given name typed first, as people are called); then the score.
+    given = {searched[0], searched[-1]} if searched else set()
     scored = sorted(
         (
-            name.split()[-1] != given,  # the query's last word is this resident's given name: first
+            -len(set(searched).intersection(name.split())),
+            name.split()[-1] not in given,
             -name_score(searched, name.split(), stats),
             name, birth_year or 0, pk,
         )
