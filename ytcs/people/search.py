@@ -249,7 +249,7 @@ class RankedIds:
     required to have (the query's words less ``unmatched``). ``unmatched``: query words no resident in
     the searched set has, not even one edit away. ``partial``: no one has every searched word, so each
     result may lack one of them. ``approximated``: searched words that no ranked resident has exactly
-    (they were found only as one-edit variants).
+    but some have as a one-edit variant (the results are near spellings of them).
     """
 
     ids: list[int]
@@ -312,6 +312,7 @@ def rank_by_name(base: QuerySet, words: Sequence[str], *, cap: int = CANDIDATE_C
     words = tuple(words)
     # A word the user typed is never also a typo of another typed word ("an" is not "van" misspelt).
     groups = [variant_group(w, stats.counts) - (set(words) - {w}) for w in words]
+    variants = dict(zip(words, groups, strict=True))
     rows, capped = _all_words(base, words, groups, cap)
     searched, unmatched, partial = words, (), False
     if not rows:
@@ -343,7 +344,7 @@ def rank_by_name(base: QuerySet, words: Sequence[str], *, cap: int = CANDIDATE_C
         searched=searched,
         unmatched=unmatched,
         partial=partial,
-        approximated=tuple(w for w in searched if rows and w not in present),
+        approximated=tuple(w for w in searched if w not in present and variants[w] & present),
     )
 
 

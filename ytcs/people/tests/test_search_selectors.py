@@ -162,6 +162,14 @@ def test_words_found_only_as_near_spellings_are_reported(units, nurse):
     assert results.approximated == ("ann",) and results.unmatched == ()
 
 
+def test_a_word_left_out_of_partial_results_is_not_called_a_near_spelling(units, nurse):
+    ResidentFactory(village=units["village_a"], family_name="Nguyễn", middle_name="Văn", given_name="Bình")
+    ResidentFactory(village=units["village_a"], family_name="Hoàng", middle_name="Thị", given_name="Khuê")
+    results = resident_search(actor=nurse, query="nguyen van khue")
+    assert names(results) == ["Nguyễn Văn Bình"]
+    assert results.partial and results.unmatched == () and results.approximated == ()
+
+
 def test_name_search_ignores_diacritics_and_word_order(units, nurse):
     village = units["village_a"]
     ResidentFactory(village=village, family_name="Nguyễn", middle_name="Văn", given_name="An")
