@@ -9,7 +9,8 @@ the exact name with diacritics, unaccented, reordered (given name first), one ty
 name + birth year, "family name + birth year", CCCD, phone — and times the selector (which includes the
 audit row) and, for a share of them, the HTTP POST through Django's test client. It also reports how often
 the person the query was drawn from (for name queries: someone with the same full name — synthetic
-names repeat a lot) is ranked first and is on the first page (25). Prints Markdown.
+names repeat a lot) is ranked first and is on the first page (25). Apart from that mix, it times a birth
+year alone and a full name plus a word nobody has. Prints Markdown.
 """
 
 import argparse
@@ -131,6 +132,34 @@ def run(actor, queries, http_every: int, target: dict[int, str]) -> dict:
             "on_page": on_page / len(queries), "by_kind": by_kind}
 
 
+def extra_queries(residents: list, n: int, seed: int) -> dict[str, list[str]]:
+    """Queries outside the main mix (kept apart so the main table stays comparable across runs): a birth
+    year alone, and a full name plus a word nobody has (the engine then checks each word for existence)."""
+    from ytcs.core.text import fold
+
+    rng = random.Random(seed)
+    sample = [rng.choice(residents) for _ in range(n)]
+    return {
+        "birth year alone": [str(r.birth_year) for r in sample],
+        "name + a word nobody has": [f"{fold(r.full_name)} {rng.choice(['zq', 'xyzw', 'qoo'])}" for r in sample],
+    }
+
+
+def time_extra(actor, queries: dict[str, list[str]]) -> dict[str, list[float]]:
+    from ytcs.people.selectors import resident_search
+
+    out = {}
+    for label, texts in queries.items():
+        times = []
+        for text in texts:
+            started = time.perf_counter()
+            results = resident_search(actor=actor, query=text)
+            list(results.page or [])
+            times.append((time.perf_counter() - started) * 1000)
+        out[label] = times
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=1_000_000)
@@ -176,6 +205,7 @@ def main() -> None:
         target = {r.pk: r.name_folded for r in sample}
         run(actor, queries[:50], opts.http_every, target)  # warm-up
         result = run(actor, queries, opts.http_every, target)
+        result["extra"] = time_extra(actor, extra_queries(sample, 200, seed=len(label)))
         rows.append((label, len(ids), result))
 
     print(f"residents: {total:,}; word statistics: {stats_seconds:.2f} s (once per process per 10 min)\n")
@@ -193,6 +223,12 @@ def main() -> None:
     print("|---|" + "---|" * len(kinds))
     for label, _, r in rows:
         print(f"| {label} | " + " | ".join(f"{pct(r['by_kind'][k], 95):.1f}" for k in kinds) + " |")
+    print("\nSelector, queries outside the mix (200 each, ms):\n")
+    print("| user | query | p50 | p95 |")
+    print("|---|---|---|---|")
+    for label, _, r in rows:
+        for what, v in r["extra"].items():
+            print(f"| {label} | {what} | {pct(v, 50):.1f} | {pct(v, 95):.1f} |")
     print(f"\n{statistics.mean(rows[1][2]['selector']):.1f} ms mean province-wide")
 
 

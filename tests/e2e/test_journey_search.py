@@ -1,4 +1,5 @@
-"""A station nurse on a phone: log in → search "nguyen van an" → open the resident; other communes stay hidden."""
+"""A station nurse on a phone: log in → search "nguyen van an" (then a word nobody has, then a birth year alone)
+→ open the resident; other communes stay hidden."""
 
 import datetime
 
@@ -43,6 +44,19 @@ def test_login_search_open_resident_and_no_access_to_another_commune(live_server
     assert result.count() == 1  # the namesake in the other commune is out of scope
     assert "Nguyễn Văn An" in result.first.inner_text()
     assert page.url == f"{live_server.url}/people/search/"  # htmx POST: nothing in the address bar
+
+    # A word nobody has is named, not dropped silently; the other words are still searched.
+    page.locator("#q").fill("nong thi xuyen")
+    page.locator("#search-form").get_by_role("button", name="Tìm").click()
+    page.get_by_text("Không tìm thấy ai có từ “xuyen” trong tên.").wait_for()
+    assert page.get_by_text("Kết quả dưới đây tìm theo “nong thi”.").is_visible()
+    assert "Nông Thị Hoa" in page.locator("#results .result-link").first.inner_text()
+
+    # A birth year alone lists the people born that year.
+    page.locator("#q").fill("1983")
+    page.locator("#search-form").get_by_role("button", name="Tìm").click()
+    page.get_by_text("Tìm thấy 1 người sinh năm 1983.").wait_for()
+    assert "Nông Thị Hoa" in page.locator("#results .result-link").first.inner_text()
 
     # An identifier search never reaches the address bar either.
     page.locator("#q").fill("004080000123")

@@ -93,14 +93,59 @@ def condition_get(*, actor: User, condition_id: int) -> Condition:
     return get_resident_record_for(actor, Condition.objects.all(), condition_id)
 
 
-def last_height_cm(*, resident: Resident) -> float | None:
-    """Most recent recorded height, to prefill an adult's visit form (height rarely changes)."""
-    return (
-        Encounter.objects.filter(resident=resident, voided_at=None, height_cm__isnull=False)
-        .order_by("-occurred_at")
-        .values_list("height_cm", flat=True)
-        .first()
+# Measurements whose previous value helps the one taking them now (growth, weight change); shown as a hint.
+HINTED_VITALS: tuple[str, ...] = ("weight_kg", "height_cm")
+
+
+@dataclass(frozen=True)
+class LastMeasurement:
+    """A value measured at an earlier visit, and the day it was measured."""
+
+    value: float
+    measured_on: date
+
+
+def last_measurements(*, resident: Resident, before: Encounter | None = None) -> dict[str, LastMeasurement]:
+    """The most recent value of each of ``HINTED_VITALS`` from the resident's visits (those before ``before``
+    when editing one), with its date.
+
+    The visit form shows these beside its empty fields and never puts them into a field: a value typed into
+    a visit must have been measured at that visit (a carried-forward height would be saved as measured).
+    """
+    visits = Encounter.objects.filter(resident=resident, voided_at=None)
+    if before is not None:
+        visits = visits.filter(occurred_at__lt=before.occurred_at).exclude(pk=before.pk)
+    found = {}
+    for name in HINTED_VITALS:
+        row = (
+            visits.filter(**{f"{name}__isnull": False})
+            .order_by("-occurred_at", "-pk")
+            .values_list(name, "occurred_at")
+            .first()
+        )
+        if row is not None:
+            found[name] = LastMeasurement(row[0], timezone.localtime(row[1]).date())
+    return found
+
+
+def visit_form_opened(
+    *, actor: User, resident: Resident, encounter: Encounter | None = None, request: HttpRequest | None = None
+) -> dict[str, LastMeasurement]:
+    """Audit the opening of the visit form and return its hints (``last_measurements``).
+
+    The form shows the resident's name, birth date and earlier measurements (and, when editing, the visit),
+    so opening it is a read like the visit page: ``view`` of the resident for a new visit, of the visit when
+    editing one. Call it after the capture check, so a refused user leaves only the ``denied`` row.
+    """
+    audit_record(
+        actor=actor,
+        action="view",
+        resource_type="encounter" if encounter else "resident",
+        resource_id=encounter.pk if encounter else resident.pk,
+        subject_ids=[resident.pk],
+        request=request,
     )
+    return last_measurements(resident=resident, before=encounter)
 
 
 @dataclass

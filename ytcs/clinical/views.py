@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,9 +29,27 @@ def _age_years(resident: Resident) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _form_context(resident: Resident, state: FormState, *, encounter: Encounter | None = None) -> dict:
+def _measured(value: float) -> str:
+    """A measured value for reading, in the user's language: 162 cm, 61,5 kg (not 162,0 or 61,50)."""
+    return number_format(value, decimal_pos=None if value != int(value) else 0)
+
+
+def _form_context(
+    resident: Resident,
+    state: FormState,
+    *,
+    encounter: Encounter | None = None,
+    last: dict[str, selectors.LastMeasurement] | None = None,
+) -> dict:
+    last = last or {}
     vital_fields = [
-        {"spec": spec, "value": state.values.get(spec.field, ""), "errors": state.errors.get(spec.field, [])}
+        {
+            "spec": spec,
+            "value": state.values.get(spec.field, ""),
+            "errors": state.errors.get(spec.field, []),
+            "last": last.get(spec.field),
+            "last_value": _measured(last[spec.field].value) if spec.field in last else "",
+        }
         for spec in VITALS
     ]
     has_errors = bool(
@@ -63,7 +82,8 @@ def _submit(request: HttpRequest, resident: Resident, encounter: Encounter | Non
             encounter = services.encounter_update(actor=request.user, encounter=encounter, data=data, request=request)
             messages.success(request, gettext("Đã sửa lượt khám"))
     except ClinicalValidationError as exc:
-        context = _form_context(resident, form_state(raw, exc.errors), encounter=encounter)
+        last = selectors.last_measurements(resident=resident, before=encounter)
+        context = _form_context(resident, form_state(raw, exc.errors), encounter=encounter, last=last)
         return render(request, "clinical/visit_form.html", context, status=422)
     return redirect("clinical:visit_detail", pk=encounter.pk)
 
@@ -75,17 +95,18 @@ def visit_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
     services.ensure_capture(request.user, resident)
     if request.method == "POST":
         return _submit(request, resident, None)
+    last = selectors.visit_form_opened(actor=request.user, resident=resident, request=request)
     now = timezone.localtime()
+    # No measured value is prefilled: earlier ones are shown beside their fields (``last``), not carried forward.
     initial = {
         "occurred_at": now.strftime("%Y-%m-%dT%H:%M"),
         "outcome": Outcome.TREATED,
         "payer": Payer.BHYT if bhyt_valid_on(resident, now.date()) else Payer.SELF_PAY,
-        "height_cm": selectors.last_height_cm(resident=resident) if _age_years(resident) >= 18 else None,
         "practitioner_name": request.user.get_full_name() or request.user.username,
         "diagnoses": [],
         "prescriptions": [],
     }
-    return render(request, "clinical/visit_form.html", _form_context(resident, form_state(initial)))
+    return render(request, "clinical/visit_form.html", _form_context(resident, form_state(initial), last=last))
 
 
 @login_required
@@ -95,8 +116,12 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     services.ensure_capture(request.user, encounter.resident)
     if request.method == "POST":
         return _submit(request, encounter.resident, encounter)
+    last = selectors.visit_form_opened(
+        actor=request.user, resident=encounter.resident, encounter=encounter, request=request
+    )
     state = form_state(raw_from_encounter(encounter))
-    return render(request, "clinical/visit_form.html", _form_context(encounter.resident, state, encounter=encounter))
+    context = _form_context(encounter.resident, state, encounter=encounter, last=last)
+    return render(request, "clinical/visit_form.html", context)
 
 
 @login_required

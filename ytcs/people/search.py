@@ -10,14 +10,27 @@ How a name query is answered:
    group (word order is free). On PostgreSQL this is one GIN-indexed ``&&`` (array overlap) per group
    on ``string_to_array(name_folded, ' ')`` (index ``resident_name_words_gin``, created by migration
    ``0004``); on SQLite the candidates are found by scanning the scoped, birth-year-filtered names in
-   Python — fine for a demo-sized register. If no resident matches every group, one group may be
-   missing (a forgotten middle name).
-4. Residents with every word exact are fetched first; typo variants only while there are fewer than
+   Python — fine for a demo-sized register.
+4. If no resident matches every group, nothing is dropped silently (:class:`RankedIds` says what was
+   done, for the page to tell the user): a word that no resident in ``base`` has, not even one edit
+   away, is reported as *unmatched* and the others are searched; if every word exists but no one has
+   them all, one word may be missing from each result (a forgotten middle name) and the result is
+   marked *partial*. Words that no ranked resident has exactly (only typo variants of them) are
+   reported as *approximated*.
+5. Residents with every word exact are fetched first; typo variants only while there are fewer than
    a page of them (``ENOUGH_EXACT``). At most ``CANDIDATE_CAP`` candidates are ranked in Python by
    :func:`name_score`, the same on both databases: rarer words weigh more (so a common given name
    such as An or Anh counts less than a rare one), an exact word beats a one-edit variant, the given
-   name (last word) and the exact full name earn bonuses, extra unmatched words cost a little.
-   Beyond the cap the total is reported as "more than" and the user is asked to add a birth year.
+   name (last word) and the exact full name earn bonuses, extra unmatched words cost a little. Before
+   the score come two rules. Residents with more of the typed words exactly come first. Among those with
+   as many, residents whose given name (the last word of a Vietnamese name, family name first) is exactly
+   the query's last word, or its first (the given name typed first, "an nguyen van"), come first, whatever
+   the rarity of the other words: "nguyen van an" lists Trần Văn An before Nguyễn An Bình when nobody
+   is called Nguyễn Văn An. Beyond the cap the total is reported as
+   "more than" and the user is asked to add a birth year.
+6. One name word answers one query word: the typo variants of a typed word never include another typed
+   word, and a candidate must give each matched query word a different name word (``_matches_groups``),
+   so "Nguyễn An Bình" does not answer "nguyen van an" by reading "an" also as "van" misspelt.
 
 Identifier queries never come here: they are exact matches on indexed columns (``selectors``).
 """
@@ -230,10 +243,21 @@ def name_score(query_words: Sequence[str], name_words: Sequence[str], stats: Wor
 
 @dataclass(frozen=True)
 class RankedIds:
-    """Resident ids, best first; ``capped`` means more residents matched than were ranked."""
+    """Resident ids, best first, and what the search had to do to find them.
+
+    ``capped``: more residents matched than were ranked. ``searched``: the words every result was
+    required to have (the query's words less ``unmatched``). ``unmatched``: query words no resident in
+    the searched set has, not even one edit away. ``partial``: no one has every searched word, so each
+    result may lack one of them. ``approximated``: searched words that no ranked resident has exactly
+    but some have as a one-edit variant (the results are near spellings of them).
+    """
 
     ids: list[int]
     capped: bool
+    searched: tuple[str, ...] = ()
+    unmatched: tuple[str, ...] = ()
+    partial: bool = False
+    approximated: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
@@ -252,31 +276,102 @@ def _words_expression() -> Func:
 
 
 def _matches_groups(words: Iterable[str], groups: Sequence[set[str]], needed: int) -> bool:
-    words = set(words)
-    return sum(1 for group in groups if words & group) >= needed
+    """Whether ``needed`` of the groups can each be given a *different* name word from their group.
+
+    One name word answers one query word: "Nguyễn An Bình" does not answer "nguyen van an" by using "an"
+    both as itself and as a typo of "van". A small augmenting-path matching (a name has a handful of words).
+    """
+    words = list(dict.fromkeys(words))
+    owner: dict[int, int] = {}  # name word index -> group index
+
+    def assign(g: int, seen: set[int]) -> bool:
+        for j, word in enumerate(words):
+            if word in groups[g] and j not in seen:
+                seen.add(j)
+                if j not in owner or assign(owner[j], seen):
+                    owner[j] = g
+                    return True
+        return False
+
+    matched = 0
+    for g in range(len(groups)):
+        matched += assign(g, set())
+        if matched >= needed:
+            return True
+    return matched >= needed
 
 
 def rank_by_name(base: QuerySet, words: Sequence[str], *, cap: int = CANDIDATE_CAP) -> RankedIds:
-    """Ids of the residents in ``base`` whose names answer ``words``, best first.
+    """Ids of the residents in ``base`` whose names answer ``words``, best first, with what was done.
 
     ``base`` is already scoped and filtered (birth year, village); this adds only the name condition.
     """
     if not words:
         return RankedIds([], False)
     stats = word_stats()
-    groups = [variant_group(w, stats.counts) for w in words]
-    # Residents with every word exactly come first, so typo variants never crowd them out of the cap.
+    words = tuple(words)
+    # A word the user typed is never also a typo of another typed word ("an" is not "van" misspelt).
+    groups = [variant_group(w, stats.counts) - (set(words) - {w}) for w in words]
+    variants = dict(zip(words, groups, strict=True))
+    rows, capped = _all_words(base, words, groups, cap)
+    searched, unmatched, partial = words, (), False
+    if not rows:
+        found = _groups_found(base, groups)
+        unmatched = tuple(w for w, ok in zip(words, found, strict=True) if not ok)
+        searched = tuple(w for w, ok in zip(words, found, strict=True) if ok)
+        groups = [g for g, ok in zip(groups, found, strict=True) if ok]
+        if unmatched and searched:
+            rows, capped = _all_words(base, searched, groups, cap)
+        if not rows and len(groups) > 1:
+            rows, capped = _candidates(base, groups, len(groups) - 1, cap)
+            partial = bool(rows)
+    # Order: how many typed words the name has exactly; then whether its given name is the query's last word
+    # (family name first, as written) or its first (given name typed first, as people are called); then the score.
+    given = {searched[0], searched[-1]} if searched else set()
+    scored = sorted(
+        (
+            -len(set(searched).intersection(name.split())),
+            name.split()[-1] not in given,
+            -name_score(searched, name.split(), stats),
+            name, birth_year or 0, pk,
+        )
+        for pk, name, birth_year in rows
+    )
+    present = set().union(*(name.split() for _, name, _ in rows)) if rows else set()
+    return RankedIds(
+        ids=[row[-1] for row in scored],
+        capped=capped,
+        searched=searched,
+        unmatched=unmatched,
+        partial=partial,
+        approximated=tuple(w for w in searched if w not in present and variants[w] & present),
+    )
+
+
+def _all_words(base: QuerySet, words: Sequence[str], groups: list[set[str]], cap: int) -> tuple[list[tuple], bool]:
+    """Candidates with every word: those with every word exact first, so typo variants never crowd them out
+    of the cap; variants only while there are fewer than a page of exact ones."""
     rows, capped = _candidates(base, [{w} for w in words], len(words), cap)
     if len(rows) < ENOUGH_EXACT and any(len(group) > 1 for group in groups):
         seen = {row[0] for row in rows}
         more, capped = _candidates(base, groups, len(groups), cap)
         rows += [row for row in more if row[0] not in seen][: cap - len(rows)]
-    if not rows and len(groups) > 1:
-        rows, capped = _candidates(base, groups, len(groups) - 1, cap)
-    scored = sorted(
-        ((-name_score(words, name.split(), stats), name, birth_year or 0, pk) for pk, name, birth_year in rows)
-    )
-    return RankedIds([row[3] for row in scored], capped)
+    return rows, capped
+
+
+def _groups_found(base: QuerySet, groups: Sequence[set[str]]) -> list[bool]:
+    """For each group, whether any resident in ``base`` has one of its words (only asked when nobody has all)."""
+    if connection.vendor == "postgresql":
+        qs = base.alias(name_words=_words_expression()).order_by()
+        return [qs.filter(name_words__overlap=sorted(group)).exists() for group in groups]
+    found = [False] * len(groups)
+    for name in base.order_by().values_list("name_folded", flat=True).iterator(chunk_size=5000):
+        words = set(name.split())
+        for i, group in enumerate(groups):
+            found[i] = found[i] or bool(words & group)
+        if all(found):
+            break
+    return found
 
 
 def _candidates(base: QuerySet, groups: list[set[str]], needed: int, cap: int) -> tuple[list[tuple], bool]:
@@ -299,12 +394,15 @@ def _candidates(base: QuerySet, groups: list[set[str]], needed: int, cap: int) -
             qs = qs.filter(either)
         # No ORDER BY: ordering would make PostgreSQL walk the name index and test every row; the bitmap
         # from the GIN index is what keeps this fast. Beyond the cap, which residents are ranked is arbitrary.
-        rows = list(qs.order_by().values_list(*columns)[: cap + 1])
-    else:
-        rows = []
-        for row in base.order_by().values_list(*columns).iterator(chunk_size=5000):
-            if _matches_groups(row[1].split(), groups, needed):
-                rows.append(row)
-                if len(rows) > cap:
-                    break
+        fetched = list(qs.order_by().values_list(*columns)[: cap + 1])
+        # The array overlaps cannot say that each group used a different word; the rows fetched are checked
+        # here (a row dropped this way is rare: two typed words sharing a one-edit variant).
+        rows = [row for row in fetched[:cap] if _matches_groups(row[1].split(), groups, needed)]
+        return rows, len(fetched) > cap
+    rows = []
+    for row in base.order_by().values_list(*columns).iterator(chunk_size=5000):
+        if _matches_groups(row[1].split(), groups, needed):
+            rows.append(row)
+            if len(rows) > cap:
+                break
     return rows[:cap], len(rows) > cap

@@ -5,7 +5,6 @@ expose individual people also write the audit row, so no caller can forget it.
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -19,6 +18,9 @@ from ytcs.accounts.scope import aggregate_scope, capture_scope, get_resident_for
 from ytcs.audit.services import audit_record
 from ytcs.core.text import fold
 from ytcs.people.models import Household, Resident
+from ytcs.people.query import ParsedQuery, QueryKind, parse_query
+
+__all__ = ["ParsedQuery", "QueryKind", "parse_query"]  # re-exported: the search box's vocabulary lives in ``query``
 
 SEARCH_PAGE_SIZE = 25
 
@@ -73,83 +75,6 @@ def commune_table(*, actor: User, limit: int = 15) -> list[CommuneRow]:
 # --- search ---
 
 
-class QueryKind(StrEnum):
-    """What a search box entry was taken to be; the audit trail keeps only this, never the identifier."""
-
-    EMPTY = "empty"
-    NAME = "name"
-    CCCD = "cccd"
-    BHXH_OR_PHONE = "bhxh_or_phone"
-    PHONE = "phone"
-    BHYT = "bhyt"
-    UNKNOWN_NUMBER = "unknown_number"
-
-    @property
-    def is_identifier(self) -> bool:
-        return self not in {QueryKind.EMPTY, QueryKind.NAME}
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    kind: QueryKind
-    value: str = ""
-    tokens: tuple[str, ...] = ()
-    birth_year: int | None = None
-    birth_date: datetime.date | None = None
-
-
-_SEPARATORS = re.compile(r"[\s.\-()]+")
-_BHYT = re.compile(r"^[A-Z]{2}[1-5]\d{12}$")
-_YEAR = re.compile(r"^(19\d\d|20\d\d|2100)$")
-_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
-def _as_date(token: str) -> datetime.date | None:
-    """A day/month/year token ("17/05/1980") as a date, or None."""
-    match = _DATE.match(token)
-    if not match:
-        return None
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def parse_query(text: str) -> ParsedQuery:
-    """Classify a search-box entry: a CCCD, a BHXH or phone number, a BHYT card code, or a name.
-
-    A 10-digit number is tried both as a social-insurance (BHXH) number and as a phone number,
-    because both are 10 digits and BHXH numbers may start with 0 like phones do.
-    """
-    text = (text or "").strip()
-    compact = _SEPARATORS.sub("", text)
-    if not compact:
-        return ParsedQuery(QueryKind.EMPTY)
-    if compact.startswith("+"):
-        compact = compact[1:]
-    if compact.isdigit():
-        if len(compact) == 11 and compact.startswith("84"):
-            return ParsedQuery(QueryKind.PHONE, "0" + compact[2:])
-        if len(compact) == 12:
-            return ParsedQuery(QueryKind.CCCD, compact)
-        if len(compact) == 10:
-            return ParsedQuery(QueryKind.BHXH_OR_PHONE, compact)
-        if compact.startswith("0") and 9 <= len(compact) <= 11:
-            return ParsedQuery(QueryKind.PHONE, compact)
-        return ParsedQuery(QueryKind.UNKNOWN_NUMBER)
-    if _BHYT.match(compact.upper()):
-        return ParsedQuery(QueryKind.BHYT, compact.upper())
-    tokens = fold(text).split()
-    dates = [d for d in map(_as_date, tokens) if d]
-    years = [t for t in tokens if _YEAR.match(t)]
-    names = tuple(dict.fromkeys(t for t in tokens if not _YEAR.match(t) and not _as_date(t)))
-    if not names:
-        return ParsedQuery(QueryKind.EMPTY)
-    birth_year = int(years[0]) if years else dates[0].year if dates else None
-    return ParsedQuery(QueryKind.NAME, " ".join(names), names, birth_year, dates[0] if dates else None)
-
-
 def _identifier_condition(query: ParsedQuery) -> Q:
     """Exact matches on the indexed identifier columns."""
     if query.kind == QueryKind.CCCD:
@@ -182,14 +107,26 @@ class _RankedResidents:
 
 @dataclass(frozen=True)
 class SearchResults:
+    """A page of residents and what the search did to find them (``people.search.RankedIds``), so the page
+    can say it: which words matched nobody, which were found only as near spellings, whether each result
+    lacks one word."""
+
     query: ParsedQuery
     page: Page | None
     capped: bool = False  # more residents matched than were ranked: ``total`` is a lower bound
     village: str = ""
+    searched: tuple[str, ...] = ()
+    unmatched: tuple[str, ...] = ()
+    partial: bool = False
+    approximated: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
         return self.page.paginator.count if self.page else 0
+
+    @property
+    def searched_text(self) -> str:
+        return " ".join(self.searched)
 
 
 def villages_matching(*, actor: User, text: str) -> list[int]:
@@ -216,12 +153,14 @@ def resident_search(
     """Residents in the actor's search scope matching ``query``, ranked and paginated; audited.
 
     Names are matched by ``people.search``: without diacritics, in any word order, tolerant of one typo
-    per word ("Nguyen Van Ann" finds "Nguyễn Văn An"), rarer words weighing more. A four-digit year or a
-    day/month/year date in the query narrows by birth; ``village`` narrows to villages whose name
-    contains it. Identifiers match exactly. Merged (inactive) registrations are never returned. The
-    audit row names every resident shown and only the query's kind, never the identifier.
+    per word ("Nguyen Van Ann" finds "Nguyễn Văn An"), rarer words weighing more; what the engine had to
+    do (a word that matched nobody, near spellings) comes back for the page to say. A birth year (1900 to
+    this year) or a day/month/year date in the query narrows by birth; alone, it lists everyone in scope
+    born then, by name. ``village`` narrows to villages whose name contains it. Identifiers match exactly.
+    Merged (inactive) registrations are never returned. The audit row names every resident shown and only
+    the query's kind, never the identifier.
     """
-    from ytcs.people.search import rank_by_name
+    from ytcs.people.search import RankedIds, rank_by_name
 
     parsed = parse_query(query)
     if parsed.kind in (QueryKind.EMPTY, QueryKind.UNKNOWN_NUMBER):
@@ -229,14 +168,16 @@ def resident_search(
     base = scoped_residents(actor).filter(merged_into__isnull=True)
     if village.strip():
         base = base.filter(village_id__in=villages_matching(actor=actor, text=village))
-    capped = False
+    if parsed.birth_date:
+        base = base.filter(birth_date=parsed.birth_date)
+    elif parsed.birth_year:
+        base = base.filter(birth_year=parsed.birth_year)
+    ranked = RankedIds([], False)
     if parsed.kind == QueryKind.NAME:
-        if parsed.birth_date:
-            base = base.filter(birth_date=parsed.birth_date)
-        elif parsed.birth_year:
-            base = base.filter(birth_year=parsed.birth_year)
         ranked = rank_by_name(base, parsed.tokens)
-        residents, capped = _RankedResidents(ranked.ids), ranked.capped
+        residents = _RankedResidents(ranked.ids)
+    elif parsed.kind == QueryKind.BIRTH:
+        residents = base.select_related("commune", "village").order_by("name_folded", "pk")
     else:
         residents = base.filter(_identifier_condition(parsed)).select_related("commune", "village")
         residents = residents.order_by("name_folded", "pk")
@@ -252,7 +193,8 @@ def resident_search(
         changes=changes,
         request=request,
     )
-    return SearchResults(parsed, result_page, capped, village.strip())
+    return SearchResults(parsed, result_page, ranked.capped, village.strip(), ranked.searched, ranked.unmatched,
+                         ranked.partial, ranked.approximated)
 
 
 # --- the resident page ---

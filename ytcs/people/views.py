@@ -15,8 +15,9 @@ from ytcs.web.decorators import login_required_htmx
 def search(request: HttpRequest) -> HttpResponse:
     """One box for names and identifiers.
 
-    Identifiers travel only in a POST body. A GET ``?q=`` is served for names (a shareable link)
-    and refused for identifiers, which are never echoed back.
+    Identifiers travel only in a POST body. A GET ``?q=`` is served for names and birth years (a
+    shareable link) and refused for anything carrying an identifier, alone or beside a name, which is
+    never echoed back.
     """
     results: SearchResults | None = None
     refused = False
@@ -29,7 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
                                   village=village)
     elif "q" in request.GET:
         query = request.GET["q"]
-        if parse_query(query).kind.is_identifier:
+        if parse_query(query).carries_identifier:
             refused, query = True, ""
         else:
             results = resident_search(actor=request.user, query=query, page=data.get("page", 1), request=request,

@@ -1,4 +1,6 @@
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -81,6 +83,63 @@ def test_form_is_404_outside_capture_scope(client, place, patient):
     client.force_login(place.nurse_b)
     assert client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form()).status_code == 404
     assert not Encounter.objects.exists()
+
+
+def _earlier_visit(patient, **vitals):
+    """A visit on 12/03/2026 at 09:00 Vietnam time (a date before any run of these tests)."""
+    occurred = timezone.make_aware(datetime(2026, 3, 12, 9, 0), ZoneInfo("Asia/Ho_Chi_Minh"))
+    return EncounterFactory(resident=patient, occurred_at=occurred, **vitals)
+
+
+def test_new_visit_form_shows_the_last_height_beside_an_empty_field(client, place, patient):
+    _earlier_visit(patient, height_cm=162, weight_kg=61.5)
+    client.force_login(place.nurse_a)
+    html = client.get(f"/clinical/residents/{patient.pk}/visits/new/").content.decode()
+    assert re.search(r'<input id="id_height_cm"[^>]*value=""', html)
+    assert re.search(r'<input id="id_weight_kg"[^>]*value=""', html)
+    assert "Lần đo trước: 162 cm, 12/03/2026" in html
+    assert "Lần đo trước: 61,5 kg, 12/03/2026" in html
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/clinical/residents/{patient.pk}/visits/new/").content.decode()
+    assert "Last measured: 162 cm, 12/03/2026" in html and "Last measured: 61.5 kg, 12/03/2026" in html
+
+
+def test_a_new_visit_without_height_saves_no_height_and_no_bmi(client, place, patient):
+    _earlier_visit(patient, height_cm=162)
+    client.force_login(place.nurse_a)
+    response = client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form(height_cm=""))
+    assert response.status_code == 302
+    encounter = Encounter.objects.exclude(height_cm=162).get()
+    assert (encounter.weight_kg, encounter.height_cm, encounter.bmi) == (61.5, None, None)
+
+
+def test_the_hint_while_editing_a_visit_comes_from_earlier_visits(client, place, patient):
+    _earlier_visit(patient, height_cm=162)
+    client.force_login(place.nurse_a)
+    client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form(height_cm="160"))
+    encounter = Encounter.objects.get(height_cm=160)
+    html = client.get(f"/clinical/visits/{encounter.pk}/edit/").content.decode()
+    assert re.search(r'<input id="id_height_cm"[^>]*value="160', html)
+    assert "Lần đo trước: 162 cm, 12/03/2026" in html
+
+
+def test_opening_the_visit_form_is_audited(client, place, patient):
+    client.force_login(place.nurse_a)
+    client.get(f"/clinical/residents/{patient.pk}/visits/new/")
+    opened = AuditEvent.objects.get(action="view")
+    assert (opened.actor, opened.resource_type, opened.resource_id) == (place.nurse_a, "resident", str(patient.pk))
+    assert list(opened.subjects.values_list("resident_id", flat=True)) == [patient.pk]
+    encounter = _earlier_visit(patient)
+    client.get(f"/clinical/visits/{encounter.pk}/edit/")
+    edited = AuditEvent.objects.filter(action="view").latest("pk")
+    assert (edited.resource_type, edited.resource_id) == ("encounter", str(encounter.pk))
+    assert list(edited.subjects.values_list("resident_id", flat=True)) == [patient.pk]
+
+
+def test_a_refused_visit_form_leaves_no_view_in_the_audit_trail(client, place, patient):
+    client.force_login(place.nurse_b)
+    assert client.get(f"/clinical/residents/{patient.pk}/visits/new/").status_code == 404
+    assert not AuditEvent.objects.filter(action="view").exists()
 
 
 def test_icd_picker_partial_and_diagnosis_row(client, place):

@@ -1,7 +1,10 @@
 """The search page and the resident page over HTTP: POST-only identifiers, htmx partials, 404 outside scope."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
@@ -56,6 +59,41 @@ def test_search_by_get_refuses_identifiers_and_does_not_echo_them(nurse_client, 
     assert response.status_code == 200
     assert "004080000123" not in body
     assert not AuditEvent.objects.filter(action="search").exists()
+
+
+def test_search_by_get_refuses_a_name_typed_with_an_identifier(nurse_client, units):
+    ResidentFactory(village=units["village_a"], phone="0912345678")
+    body = nurse_client.get(reverse("people:search"), {"q": "nguyen van an 0912345678"}).content.decode()
+    assert "0912345678" not in body
+    assert not AuditEvent.objects.filter(action="search").exists()
+
+
+def test_search_says_which_word_matched_nobody_and_what_was_searched(nurse_client, units):
+    ResidentFactory(village=units["village_a"], given_name="Bình")
+    body = nurse_client.post(reverse("people:search"), {"q": "nguyen van an"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Không tìm thấy ai có từ “an” trong tên." in body
+    assert "Kết quả dưới đây tìm theo “nguyen van”." in body
+    assert "Nguyễn Văn Bình" in body
+    nurse_client.cookies["django_language"] = "en"
+    body = nurse_client.post(reverse("people:search"), {"q": "nguyen van an"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Nobody has the word “an” in their name." in body
+    assert "The results below are for “nguyen van”." in body
+
+
+def test_a_birth_year_alone_is_a_search_not_a_refusal(nurse_client, units):
+    ResidentFactory(village=units["village_a"], given_name="Bình", birth_date=datetime.date(2003, 4, 5))
+    for response in (nurse_client.get(reverse("people:search"), {"q": "2003"}),
+                     nurse_client.post(reverse("people:search"), {"q": "2003"})):
+        body = response.content.decode()
+        assert "Tìm thấy 1 người sinh năm 2003." in body
+        assert "Nguyễn Văn Bình" in body
+        assert "CCCD có 12 chữ số" not in body
+    assert AuditEvent.objects.filter(action="search", changes__query_kind="birth").count() == 2
+
+
+def test_an_unknown_number_is_explained_with_the_birth_year_range(nurse_client, units):
+    body = nurse_client.post(reverse("people:search"), {"q": "1850"}).content.decode()
+    assert f"Năm sinh có 4 chữ số, từ 1900 đến {timezone.localdate().year}" in body
 
 
 def test_search_results_mask_the_cccd(nurse_client, units):

@@ -47,6 +47,12 @@ def names(results):
         ("+84912345678", QueryKind.PHONE, "0912345678"),
         ("gd4041234567890", QueryKind.BHYT, "GD4041234567890"),
         ("12345", QueryKind.UNKNOWN_NUMBER, ""),
+        ("123", QueryKind.UNKNOWN_NUMBER, ""),
+        ("1850", QueryKind.UNKNOWN_NUMBER, ""),  # four digits but no plausible birth year (a house number, a code)
+        ("2100", QueryKind.UNKNOWN_NUMBER, ""),
+        ("0012", QueryKind.UNKNOWN_NUMBER, ""),
+        ("2003", QueryKind.BIRTH, ""),
+        ("17.05.1980", QueryKind.BIRTH, ""),
         ("   ", QueryKind.EMPTY, ""),
         ("Nguyễn Văn  An", QueryKind.NAME, "nguyen van an"),
     ],
@@ -61,6 +67,107 @@ def test_parse_query_takes_a_four_digit_token_as_birth_year():
     parsed = parse_query("an nguyen 1980")
     assert parsed.tokens == ("an", "nguyen")
     assert parsed.birth_year == 1980
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens", "year", "ignored"),
+    [
+        ("an 2003", ("an",), 2003, ()),
+        ("2003 an", ("an",), 2003, ()),
+        ("an 17/05/1980", ("an",), 1980, ()),
+        ("an 1980 1981", ("an",), 1980, ("1981",)),  # one birth year is used; the other is said to be ignored
+        ("nguyen van an 12", ("nguyen", "van", "an"), None, ("12",)),  # a village or house number
+        ("nguyen, van an", ("nguyen", "van", "an"), None, ()),
+        ("an 2100", ("an",), None, ("2100",)),
+    ],
+)
+def test_parse_query_separates_names_birth_and_stray_numbers(text, tokens, year, ignored):
+    parsed = parse_query(text)
+    assert (parsed.kind, parsed.tokens, parsed.birth_year, parsed.ignored) == (QueryKind.NAME, tokens, year, ignored)
+    assert not parsed.carries_identifier
+
+
+def test_parse_query_keeps_no_identifier_typed_beside_a_name():
+    parsed = parse_query("nguyen van an 0912 345 678")
+    assert parsed.kind == QueryKind.NAME and parsed.tokens == ("nguyen", "van", "an")
+    assert parsed.ignored == () and parsed.ignored_identifier and parsed.carries_identifier
+
+
+def test_parse_query_takes_a_year_or_a_date_alone_as_a_birth_filter():
+    assert (parse_query("2003").birth_year, parse_query("2003").birth_date) == (2003, None)
+    assert parse_query("17/05/1980").birth_date == datetime.date(1980, 5, 17)
+    assert not parse_query("2003").kind.is_identifier
+
+
+def test_a_birth_year_alone_lists_everyone_in_scope_born_that_year_paginated_and_audited(units, nurse):
+    for i in range(27):
+        ResidentFactory(village=units["village_a"], given_name=f"Bình{i:02d}", birth_date=datetime.date(2003, 1, 2))
+    ResidentFactory(village=units["village_a"], birth_date=datetime.date(2004, 1, 2))
+    ResidentFactory(village=units["village_b"], birth_date=datetime.date(2003, 1, 2))  # another commune
+    first = resident_search(actor=nurse, query="2003")
+    second = resident_search(actor=nurse, query="2003", page=2)
+    assert first.query.kind == QueryKind.BIRTH
+    assert (first.total, len(first.page), len(second.page)) == (27, 25, 2)
+    assert {r.birth_year for r in [*first.page, *second.page]} == {2003}
+    assert names(first)[:2] == ["Nguyễn Văn Bình00", "Nguyễn Văn Bình01"]
+    event = AuditEvent.objects.filter(action="search").latest("pk")
+    assert event.changes == {"query_kind": "birth", "page": 2, "results": 27}
+    assert set(AuditSubject.objects.filter(event=event).values_list("resident_id", flat=True)) == {
+        r.pk for r in second.page
+    }
+
+
+def test_a_birth_date_alone_lists_everyone_born_that_day(units, nurse):
+    born = ResidentFactory(village=units["village_a"], birth_date=datetime.date(1980, 5, 17))
+    ResidentFactory(village=units["village_a"], birth_date=datetime.date(1980, 5, 18))
+    assert [r.pk for r in resident_search(actor=nurse, query="17.05.1980").page] == [born.pk]
+
+
+def test_a_word_that_matched_nobody_is_reported_and_the_other_words_are_searched(units, nurse):
+    v = units["village_a"]
+    ResidentFactory(village=v, family_name="Nguyễn", middle_name="Văn", given_name="Bình")
+    ResidentFactory(village=v, family_name="Nguyễn", middle_name="Văn", given_name="Chung")
+    results = resident_search(actor=nurse, query="nguyen van an")
+    assert results.unmatched == ("an",)
+    assert results.searched == ("nguyen", "van") and not results.partial
+    assert names(results) == ["Nguyễn Văn Bình", "Nguyễn Văn Chung"]
+    assert resident_search(actor=nurse, query="nguyen van binh").unmatched == ()
+
+
+def test_when_nobody_has_every_word_the_results_say_each_lacks_one_and_the_given_name_ranks_first(units, nurse):
+    v = units["village_a"]
+    for i in range(6):  # "Văn" is common here, "Nguyễn" rare: by word rarity alone Nguyễn An Bình would lead
+        ResidentFactory(village=v, family_name="Hoàng", middle_name="Văn", given_name=f"Khải{i}")
+    ResidentFactory(village=v, family_name="Nguyễn", middle_name="An", given_name="Bình")
+    ResidentFactory(village=v, family_name="Trần", middle_name="Văn", given_name="An")
+    ResidentFactory(village=v, family_name="Nguyễn", middle_name="Văn", given_name="Bình")
+    results = resident_search(actor=nurse, query="nguyen van an")
+    assert results.partial and results.unmatched == ()
+    assert names(results)[0] == "Trần Văn An"
+    assert set(names(results)) == {"Trần Văn An", "Nguyễn An Bình", "Nguyễn Văn Bình"}
+
+
+def test_a_given_name_typed_first_still_ranks_the_exact_name_above_a_near_spelling(units, nurse):
+    v = units["village_a"]
+    ResidentFactory(village=v, family_name="Hoàng", middle_name="Minh", given_name="Hải")  # "linh" ~ "minh"
+    ResidentFactory(village=v, family_name="Hoàng", middle_name="Hải", given_name="Linh")
+    assert names(resident_search(actor=nurse, query="linh hoang hai")) == ["Hoàng Hải Linh", "Hoàng Minh Hải"]
+    assert names(resident_search(actor=nurse, query="hoang hai linh")) == ["Hoàng Hải Linh", "Hoàng Minh Hải"]
+
+
+def test_words_found_only_as_near_spellings_are_reported(units, nurse):
+    ResidentFactory(village=units["village_a"], family_name="Nguyễn", middle_name="Văn", given_name="Anh")
+    results = resident_search(actor=nurse, query="nguyen van ann")
+    assert names(results) == ["Nguyễn Văn Anh"]
+    assert results.approximated == ("ann",) and results.unmatched == ()
+
+
+def test_a_word_left_out_of_partial_results_is_not_called_a_near_spelling(units, nurse):
+    ResidentFactory(village=units["village_a"], family_name="Nguyễn", middle_name="Văn", given_name="Bình")
+    ResidentFactory(village=units["village_a"], family_name="Hoàng", middle_name="Thị", given_name="Khuê")
+    results = resident_search(actor=nurse, query="nguyen van khue")
+    assert names(results) == ["Nguyễn Văn Bình"]
+    assert results.partial and results.unmatched == () and results.approximated == ()
 
 
 def test_name_search_ignores_diacritics_and_word_order(units, nurse):
