@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -298,6 +299,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
     rows = selectors.reporting_completeness(actor=user, unit=unit, first_week=first, last_week=last)
     return render(request, "surveillance/completeness.html", {
         "unit": unit, "rows": rows, "first_week": first, "last_week": last, "weeks": weeks,
-        "units": selectors.units_for_choice(user), "due_weekday": conf.get("YTCS_SURVEILLANCE_REPORT_DUE_WEEKDAY"),
+        "units": selectors.units_for_choice(user),
+        "due_day": WEEKDAYS[int(conf.get("YTCS_SURVEILLANCE_REPORT_DUE_WEEKDAY"))],  # named, not "weekday 0"
         "due_hour": conf.get("YTCS_SURVEILLANCE_REPORT_DUE_HOUR"), "this_week": week_start(timezone.localdate()),
     })

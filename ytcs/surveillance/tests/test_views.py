@@ -1,6 +1,8 @@
 import datetime as dt
+import re
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -155,3 +157,25 @@ def test_completeness_page_counts_reports_per_station(client, station_user, prov
     page = client.get(reverse("surveillance:completeness"), {"unit": tree.province.pk, "weeks": 4})
     rows = {r.unit.name: r for r in page.context["rows"]}
     assert (rows["Xã A1"].received, rows["Xã A2"].received, rows["Xã A1"].expected) == (1, 0, 4)
+
+
+def test_alert_durations_are_written_in_vietnamese(client, station_user, province_user, tree):
+    onset = TODAY - dt.timedelta(days=14)
+    make_case(station_user, tree, onset_date=onset, diagnosed_at=timezone.now() - dt.timedelta(days=11, hours=1))
+    make_case(station_user, tree, onset_date=onset, diagnosed_at=timezone.now() - dt.timedelta(hours=5, seconds=30))
+    client.force_login(province_user)
+    page = client.get(reverse("surveillance:alert_list")).content.decode().replace("\xa0", " ")
+    assert "Quá hạn 1 tuần, 3 ngày" in page and "18 giờ, 59 phút" in page
+    assert not re.search(r"\b(weeks?|days?|hours?|minutes?)\b", page)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("surveillance:alert_list")).content.decode().replace("\xa0", " ")
+    assert "1 week, 3 days" in page and "18 hours, 59 minutes" in page
+
+
+@override_settings(YTCS_SURVEILLANCE_REPORT_DUE_WEEKDAY=1, YTCS_SURVEILLANCE_REPORT_DUE_HOUR=12)
+def test_completeness_page_names_the_weekday_the_report_is_due(client, province_user):
+    client.force_login(province_user)
+    page = client.get(reverse("surveillance:completeness")).content.decode()
+    assert "trước 12 giờ Thứ 3 của tuần sau tuần báo cáo" in page and "thứ 1" not in page
+    client.cookies["django_language"] = "en"
+    assert "before 12:00 on Tuesday" in client.get(reverse("surveillance:completeness")).content.decode()
