@@ -64,6 +64,8 @@ class DiseaseGroupAssignment(models.Model):
     source = models.TextField(_("nguồn"), blank=True)
 
     class Meta:
+        verbose_name = _("nhóm bệnh theo thời kỳ")
+        verbose_name_plural = _("nhóm bệnh theo thời kỳ")
         constraints = [
             models.UniqueConstraint(fields=["disease", "valid_from"], name="disease_group_unique_start"),
         ]
@@ -194,6 +196,8 @@ class AggregateReport(models.Model):
     deaths = models.PositiveIntegerField(_("số tử vong"), default=0)
 
     class Meta:
+        verbose_name = _("dòng báo cáo tuần")
+        verbose_name_plural = _("dòng báo cáo tuần")
         constraints = [
             models.UniqueConstraint(fields=["unit", "disease", "week_start"], name="aggregate_unique_unit_week"),
         ]
@@ -216,6 +220,8 @@ class WeeklyCount(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("số mắc theo tuần")
+        verbose_name_plural = _("số mắc theo tuần")
         constraints = [
             models.UniqueConstraint(fields=["unit", "disease", "week_start"], name="weekly_count_unique"),
         ]
@@ -237,6 +243,10 @@ class DetectionRun(models.Model):
     signal_count = models.PositiveIntegerField(default=0)
     new_signal_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("lần chạy phát hiện dịch")
+        verbose_name_plural = _("lần chạy phát hiện dịch")
 
 
 class SignalStatus(models.TextChoices):
@@ -286,6 +296,8 @@ class SignalReview(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("lần xử lý tín hiệu")
+        verbose_name_plural = _("lần xử lý tín hiệu")
         ordering = ["at", "pk"]
 
 
@@ -308,4 +320,6 @@ class Alert(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("cảnh báo")
+        verbose_name_plural = _("cảnh báo")
         indexes = [models.Index(fields=["acknowledged_at", "deadline_at"], name="alert_open_idx")]
