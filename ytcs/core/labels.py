@@ -28,11 +28,12 @@ def model_label(label: str) -> str | None:
 
 def field_label(model: type[Model], name: str) -> str:
     """The verbose name of ``model``'s field ``name`` (its attname, ``village_id``, works too); the name itself
-    for a key that is no field, so a caller can tell by comparing."""
+    for a key that is no field (or a reverse relation), so a caller can tell by comparing."""
     try:
-        return capfirst(str(model._meta.get_field(name).verbose_name))
+        verbose_name = getattr(model._meta.get_field(name), "verbose_name", None)  # a reverse relation has none
     except FieldDoesNotExist:
         return name
+    return capfirst(str(verbose_name)) if verbose_name else name
 
 
 def relation_label(label: str) -> str:

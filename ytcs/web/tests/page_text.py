@@ -26,6 +26,7 @@ PYTHON_REPR = re.compile(r"\{'|\['|'\}|'\]|\{\"|<QuerySet|object at 0x|\bDecimal
 MODEL_LABEL = re.compile(r"\b[a-z]+\.[A-Z][A-Za-z]+\b")  # people.LifeEvent, surveillance.CaseReport
 SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # system_admin, risk_factors, people_moved
 WORD = re.compile(r"\w+")
+HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]*)\"")
 VIETNAMESE_LETTER = re.compile(r"[À-ỹĐđ]")
 
 
@@ -51,7 +52,7 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        lang = values.get("lang")
+        lang = values.get("lang") if tag != "html" else None  # the page's own language is checked on its own
         hidden = self._hidden() or tag in ("script", "style") or (lang is not None and lang != self.language)
         if not hidden:
             self.chunks += [" ".join(values[a].split()) for a in VISIBLE_ATTRIBUTES if values.get(a)]
@@ -83,6 +84,12 @@ def visible_text(html: str, language: str) -> list[str]:
     reader.feed(html)
     reader.close()
     return reader.chunks
+
+
+def page_language(html: str) -> str | None:
+    """The ``lang`` of the ``<html>`` element; None for a fragment (an htmx partial)."""
+    match = HTML_LANG.search(html)
+    return match.group(1) if match else ("" if "<html" in html else None)
 
 
 def _find(pattern: re.Pattern, kind: str, chunks: list[str], allowed: frozenset[str] = frozenset()) -> list[Offence]:

@@ -23,7 +23,13 @@ from ytcs.core.tests.test_translations import catalogues
 from ytcs.people.completeness import SECTIONS
 from ytcs.people.imports import ALIASES, COLUMNS
 from ytcs.people.services import LIST_SECTIONS, ONE_TO_ONE_SECTIONS
-from ytcs.web.tests.page_text import WORD, english_page_offences, vietnamese_page_offences, visible_text
+from ytcs.web.tests.page_text import (
+    WORD,
+    english_page_offences,
+    page_language,
+    vietnamese_page_offences,
+    visible_text,
+)
 from ytcs.web.tests.page_world import PageWorld, build_page_world
 
 pytestmark = pytest.mark.django_db
@@ -228,7 +234,10 @@ def check_every_page(client: Client, language: str) -> Checked:
         if response.status_code != visit.status:
             checked.failures.append(f"{where}: status {response.status_code}, expected {visit.status}")
             continue
-        chunks = visible_text(response.content.decode(), language)
+        html = response.content.decode()
+        if page_language(html) not in (None, language):
+            checked.failures.append(f"{where}: the page says it is in {page_language(html)!r}")
+        chunks = visible_text(html, language)
         if language == "vi":
             offences = vietnamese_page_offences(chunks, codes=codes, allowed=ALLOWED_CODES)
         else:
@@ -283,7 +292,39 @@ def test_text_in_another_language_and_in_scripts_is_not_read():
     assert visible_text(html, "vi") == ["Trang chủ"]
 
 
+def test_a_page_in_the_wrong_language_is_read_and_named():
+    html = '<!doctype html><html lang="en"><h1>403 Forbidden</h1></html>'
+    assert page_language(html) == "en" and visible_text(html, "vi") == ["403 Forbidden"]
+    assert page_language("<li>Một dòng</li>") is None
+
+
 def test_known_codes_include_roles_and_sections_but_not_vietnamese_words():
     codes = known_codes()
     assert {"system_admin", "risk_factors", "contact", "allergies", "relationship_to_head"} <= codes
     assert not {"con", "ta"} & codes
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_error_pages_speak_the_readers_language(rf, language):
+    """400, 403, 500 and the CSRF failure have no URL of their own; Django's fallbacks are English."""
+    from django.test import Client as BrowserClient
+    from django.utils import translation
+    from django.views import defaults
+
+    client = BrowserClient(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    pages = {"csrf": client.post(reverse("login"), {"username": "x", "password": "y"}).content.decode()}
+    with translation.override(language):
+        request = rf.get("/")
+        pages["400"] = defaults.bad_request(request, Exception()).content.decode()
+        pages["403"] = defaults.permission_denied(request, Exception()).content.decode()
+        pages["500"] = defaults.server_error(request).content.decode()
+    problems = []
+    for name, html in pages.items():
+        chunks = visible_text(html, language)
+        offences = (vietnamese_page_offences(chunks, codes=frozenset(), allowed=frozenset()) if language == "vi"
+                    else english_page_offences(chunks, data_words=data_words(), allowed=frozenset()))
+        problems += [f"{name}: {o}" for o in offences]
+        if page_language(html) != language or len(chunks) < 3:
+            problems.append(f"{name}: lang={page_language(html)!r}, text={chunks}")
+    assert not problems, "\n".join(problems)
