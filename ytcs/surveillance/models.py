@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 
@@ -256,6 +257,17 @@ class SignalStatus(models.TextChoices):
     FALSE_ALARM = "false_alarm", _("Báo động giả")
 
 
+# How pages name each detection method (the code stays in the data, the API and ``ytcs detect``).
+DETECTION_METHOD_LABELS = {
+    "farrington-flexible": _("Farrington cải tiến (Noufaily 2013)"),
+    "farrington": _("Farrington (1996)"),
+    "ears-c1": "EARS C1",
+    "ears-c2": "EARS C2",
+    "ears-c3": "EARS C3",
+    "cusum": "CUSUM",
+}
+
+
 class Signal(models.Model):
     """A week where a unit's count of a disease exceeded what the method expected."""
 
@@ -283,6 +295,16 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.disease} · {self.unit} · {self.week_start}"
+
+    @property
+    def method_label(self) -> str:
+        return str(DETECTION_METHOD_LABELS.get(self.method, self.method))
+
+    @property
+    def params_text(self) -> str:
+        """The method's parameters as "alpha = 0,01 · b = 3" (their names in R ``surveillance``, see
+        docs/surveillance-detection.md), not a dict."""
+        return " · ".join(f"{name} = {formats.localize(value)}" for name, value in self.params.items())
 
 
 class SignalReview(models.Model):

@@ -102,8 +102,10 @@ def code_offences(chunks: list[str], *, codes: frozenset[str], allowed: frozense
     values, field names), in any language."""
     found = _find(PYTHON_REPR, "Python repr", chunks) + _find(MODEL_LABEL, "model label", chunks)
     found += _find(SNAKE_CASE, "internal code", chunks, allowed)
-    found += [Offence("internal code", word, chunk[:160]) for chunk in chunks for word in WORD.findall(chunk)
-              if word in codes and word not in allowed]
+    wanted = sorted(codes - allowed, key=len, reverse=True)
+    if wanted:  # whole codes only: "contact" but not "contacts", "farrington-flexible" but not "Farrington"
+        known = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, wanted)) + r")(?![\w-])")
+        found += _find(known, "internal code", chunks)
     return found
 
 

@@ -148,8 +148,9 @@ def _surveillance(nurse: User, provincial: User, units: dict[str, OrgUnit], pati
                                            onset_date=timezone.localdate() - dt.timedelta(days=13))
     fresh = surveillance.case_report_create(actor=nurse, disease="soi", village=units["village_a"], age_years=4,
                                             sex="M", diagnosed_at=now - dt.timedelta(hours=5))
-    signal = Signal.objects.create(unit=units["commune_a"], disease=case.disease, week_start=week, method="farrington",
-                                   count=2, expected=0.2, upperbound=1.1)
+    signal = Signal.objects.create(unit=units["commune_a"], disease=case.disease, week_start=week,
+                                   method="farrington-flexible", params={"alpha": 0.01, "b": 3}, count=2, expected=0.2,
+                                   upperbound=1.1)
     signal.cases.add(case, fresh)
     surveillance.signal_review(actor=provincial, signal=signal, to_status="investigating", note="Đã cử đội điều tra")
     surveillance.weekly_report_submit(actor=nurse, week=week, lines={"quai_bi": (3, 0)})

@@ -23,6 +23,7 @@ from ytcs.core.tests.test_translations import catalogues
 from ytcs.people.completeness import SECTIONS
 from ytcs.people.imports import ALIASES, COLUMNS
 from ytcs.people.services import LIST_SECTIONS, ONE_TO_ONE_SECTIONS
+from ytcs.surveillance.detection import METHODS
 from ytcs.web.tests.page_text import (
     WORD,
     english_page_offences,
@@ -174,9 +175,9 @@ def page_names() -> set[str]:
 
 
 def known_codes() -> frozenset[str]:
-    """Codes that must never be shown as such: roles, record sections, field names and choice values of every
-    ytcs model. A code that is also a word of some Vietnamese message (``con``, ``ta``) is left out."""
-    codes = set(Role.values) | set(SECTIONS) | set(ONE_TO_ONE_SECTIONS) | set(LIST_SECTIONS)
+    """Codes that must never be shown as such: roles, record sections, detection methods, field names and choice
+    values of every ytcs model. A code that is also a word of some Vietnamese message (``con``, ``ta``) is left out."""
+    codes = set(Role.values) | set(SECTIONS) | set(ONE_TO_ONE_SECTIONS) | set(LIST_SECTIONS) | set(METHODS)
     for config in apps.get_app_configs():
         if config.name.startswith("ytcs."):
             for model in config.get_models():
@@ -271,10 +272,12 @@ def test_every_page_speaks_one_language_and_shows_no_internal_codes(client, lang
     ("status: {'status': 'new'}", "Python repr"),
     ("Không đọc được tệp Excel: File is not a zip file", "English"),
     ("Đúng hạn khi gửi trước 17 giờ, ngày thứ 0 (0 = thứ Hai)", "weekday number"),
+    ("Phương pháp: farrington-flexible", "internal code"),
 ])
 def test_the_checks_catch_what_the_issue_reported(text, kind):
     html = f'<html lang="vi"><body><p>{text}</p><button lang="en">English</button></body></html>'
-    offences = vietnamese_page_offences(visible_text(html, "vi"), codes=frozenset({"contact"}), allowed=frozenset())
+    offences = vietnamese_page_offences(visible_text(html, "vi"), codes=frozenset({"contact", "farrington-flexible"}),
+                                        allowed=frozenset())
     assert kind in {o.kind for o in offences}
     assert not vietnamese_page_offences(["Quá hạn 1 tuần 3 ngày · Lịch sử cư trú"], codes=frozenset(),
                                         allowed=frozenset())
