@@ -251,9 +251,9 @@ def _unit_name(pk: int) -> str:
 
 
 def _disease_name(code: str) -> str:
-    disease = model_for("surveillance.Disease")
-    name = disease.objects.filter(code=code).values_list("name_vi", flat=True).first() if disease else None
-    return name or code
+    model = model_for("surveillance.Disease")
+    disease = model.objects.filter(code=code).first() if model else None
+    return disease.name if disease else code
 
 
 def change_list(resource_type: str, changes: dict) -> list[Change]:

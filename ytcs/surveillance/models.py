@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +48,13 @@ class Disease(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language: the English name on an English page, else the Vietnamese one."""
+        if (translation.get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
         return self.name_vi
 
     @property

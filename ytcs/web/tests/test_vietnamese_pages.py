@@ -199,8 +199,8 @@ def data_words() -> frozenset[str]:
     for config in apps.get_app_configs():
         if config.name.startswith("ytcs."):
             for model in config.get_models():
-                texts = [f.name for f in model._meta.concrete_fields
-                         if isinstance(f, models.CharField | models.TextField)]
+                texts = [f.name for f in model._meta.concrete_fields  # a disease has an English name too
+                         if isinstance(f, models.CharField | models.TextField) and f.name != "name_vi"]
                 for row in model._base_manager.values_list(*texts) if texts else []:
                     words.update(w for value in row if value for w in WORD.findall(str(value)))
     return frozenset(words)
