@@ -121,6 +121,13 @@ RELATION_KEYS = {"moved", "moved_back"}
 REDACTED_TEXT = "[text]"  # free text whose content the trail does not keep (clinical.services)
 
 
+# Record ids that say what they are ("resident:50": the audit page of resident 50; "synth:04": a province).
+RECORD_PREFIXES = {
+    "synth": gettext_lazy("Dân số mẫu, tỉnh"),
+    "synth-events": gettext_lazy("Sự kiện mẫu, tỉnh"),
+}
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
@@ -135,6 +142,7 @@ class EventView:
     event: AuditEvent
     role: str
     data_type: str
+    record: str
     outcome: str
     changes: list[Change]
     resident_id: int | None  # the resident the event is about, for the "who saw this person" link
@@ -269,17 +277,37 @@ def change_list(resource_type: str, changes: dict) -> list[Change]:
     return result
 
 
+def record_label(resource_id: str) -> str:
+    """The record column: a number as it is, ``resident:50`` as "Người dân 50", ``all`` as "tất cả"."""
+    if resource_id == "all":
+        return _("tất cả")
+    prefix, separator, rest = resource_id.partition(":")
+    if separator and prefix in RESOURCE_MODELS:
+        return f"{resource_label(prefix)} {rest}"
+    if separator and prefix in RECORD_PREFIXES:
+        return f"{RECORD_PREFIXES[prefix]} {rest}"
+    return resource_id or "—"
+
+
+def _resident_of(event: AuditEvent) -> int | None:
+    """The resident an event is about (its record, or the audit page of that resident), for the link."""
+    model = data_model(event.resource_type)
+    if model is not None and model._meta.label == "people.Resident" and event.resource_id.isdigit():
+        return int(event.resource_id)
+    prefix, _separator, rest = event.resource_id.partition(":")
+    return int(rest) if prefix == "resident" and rest.isdigit() else None
+
+
 def event_views(events: list[AuditEvent]) -> list[EventView]:
-    views = []
-    for event in events:
-        model = data_model(event.resource_type)
-        about_resident = model is not None and model._meta.label == "people.Resident"
-        views.append(EventView(
+    return [
+        EventView(
             event=event,
             role=role_label(event.actor_role),
             data_type=resource_label(event.resource_type),
+            record=record_label(event.resource_id),
             outcome=str(OUTCOMES.get(event.outcome, event.outcome)),
             changes=change_list(event.resource_type, event.changes),
-            resident_id=int(event.resource_id) if about_resident and event.resource_id.isdigit() else None,
-        ))
-    return views
+            resident_id=_resident_of(event),
+        )
+        for event in events
+    ]

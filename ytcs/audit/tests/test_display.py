@@ -8,7 +8,7 @@ from django.utils import translation
 
 from ytcs.accounts.models import Role
 from ytcs.accounts.tests.factories import UserFactory
-from ytcs.audit.display import KNOWN_DATA_TYPES, change_list, resource_label, role_label
+from ytcs.audit.display import KNOWN_DATA_TYPES, change_list, record_label, resource_label, role_label
 from ytcs.audit.services import audit_record
 from ytcs.core.tests.po import PACKAGE
 from ytcs.web.tests.page_text import visible_text
@@ -24,6 +24,8 @@ def test_roles_and_data_types_are_named():
         assert resource_label("surveillance.CaseReport") == "Ca bệnh"
         assert resource_label("resident") == resource_label("people.Resident") == "Người dân"
         assert resource_label("people.Resident.record") == "Hồ sơ sức khỏe cá nhân"
+        assert (record_label("resident:50"), record_label("all"), record_label("7")) == ("Người dân 50", "tất cả", "7")
+        assert record_label("synth:04") == "Dân số mẫu, tỉnh 04"
     with translation.override("en"):
         assert role_label("system_admin") == "System administrator"
         assert resource_label("surveillance.Alert") == "Alert"

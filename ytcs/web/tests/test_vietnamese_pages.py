@@ -95,6 +95,7 @@ GETS = [
     Visit("audit:list", ADMIN, query="action=update"),
     Visit("audit:resident", ADMIN, lambda w: [w.patient.pk]),
     Visit("audit:user", ADMIN, lambda w: [w.users[STAFF].pk]),
+    Visit("audit:user", ADMIN, lambda w: [w.users[ADMIN].pk]),  # reading the trail: "resident:1", "all"
     Visit("clinical:visit_new", STAFF, lambda w: [w.patient.pk]),
     Visit("clinical:timeline", STAFF, lambda w: [w.patient.pk]),
     Visit("clinical:visit_detail", STAFF, lambda w: [w.encounter.pk]),
