@@ -9,6 +9,7 @@ choice codes into their labels, lists and dicts into readable lines — never in
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,9 @@ from django.utils.translation import gettext_lazy
 from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
 from ytcs.core.labels import field_label, model_for, model_label, relation_label
+from ytcs.orgunits.models import OrgUnit
 from ytcs.people.models import Relationship
+from ytcs.surveillance.models import Disease
 
 EMPTY = "∅"
 # Short data-type codes that name one model.
@@ -119,6 +122,7 @@ VALUE_LABELS = {
 FIELD_LIST_KEYS = {"filled", "cleared", "emptied", "restored"}
 RELATION_KEYS = {"moved", "moved_back"}
 REDACTED_TEXT = "[text]"  # free text whose content the trail does not keep (clinical.services)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|T)")
 
 
 # Record ids that say what they are ("resident:50": the audit page of resident 50; "synth:04": a province).
@@ -197,7 +201,8 @@ def _choice(model: type[Model] | None, key: str, value: Any) -> str | None:
 
 
 def _date_text(value: str) -> str | None:
-    if len(value) < 10 or value[4:5] != "-":
+    """An ISO date or date-time as the pages write dates ("2026-12-06" → "06/12/2026"); None for other text."""
+    if not ISO_DATE.match(value):
         return None
     try:
         parsed = datetime.datetime.fromisoformat(value)
@@ -219,7 +224,7 @@ def key_label(model: type[Model] | None, key: str) -> str:
 
 def value_text(model: type[Model] | None, key: str, value: Any) -> str:
     """One value of ``changes`` as text: labels for codes, dates as dd/mm/yyyy, lists and dicts spelt out."""
-    if value is None or value == "" or value == []:
+    if value is None or value in ("", [], {}):
         return EMPTY
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
@@ -250,17 +255,15 @@ def _points_to_a_unit(model: type[Model] | None, key: str) -> bool:
         field = model._meta.get_field(key) if model is not None else None
     except FieldDoesNotExist:
         return False
-    return field is not None and field.is_relation and field.related_model is model_for("orgunits.OrgUnit")
+    return field is not None and field.is_relation and field.related_model is OrgUnit
 
 
 def _unit_name(pk: int) -> str:
-    unit = model_for("orgunits.OrgUnit")._base_manager.filter(pk=pk).values_list("name", flat=True).first()
-    return unit or str(pk)
+    return OrgUnit.objects.filter(pk=pk).values_list("name", flat=True).first() or str(pk)
 
 
 def _disease_name(code: str) -> str:
-    model = model_for("surveillance.Disease")
-    disease = model.objects.filter(code=code).first() if model else None
+    disease = Disease.objects.filter(code=code).first()
     return disease.name if disease else code
 
 
