@@ -43,6 +43,8 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("lần đăng nhập thất bại")
+        verbose_name_plural = _("lần đăng nhập thất bại")
         indexes = [
             models.Index(fields=["username", "at"], name="loginfailure_username_at_idx"),
             models.Index(fields=["ip_address", "at"], name="loginfailure_ip_at_idx"),

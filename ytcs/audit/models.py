@@ -65,3 +65,7 @@ class AuditSubject(models.Model):
     resident_id = models.BigIntegerField(db_index=True)
 
     objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("người dân được ghi trong nhật ký")
+        verbose_name_plural = _("người dân được ghi trong nhật ký")

@@ -17,7 +17,7 @@ class AuditFilter:
     actor_username: str = ""
     resident_id: int | None = None
     action: str = ""
-    resource_type: str = ""
+    resource_types: tuple[str, ...] = ()  # any of these (one thing can have two codes: resident, people.Resident)
     date_from: date | None = None
     date_to: date | None = None
 
@@ -45,8 +45,8 @@ def audit_event_list(*, actor: User, filters: AuditFilter) -> QuerySet[AuditEven
         events = events.filter(Q(pk__in=named) | Q(resource_type="resident", resource_id=str(filters.resident_id)))
     if filters.action:
         events = events.filter(action=filters.action)
-    if filters.resource_type:
-        events = events.filter(resource_type=filters.resource_type)
+    if filters.resource_types:
+        events = events.filter(resource_type__in=filters.resource_types)
     if filters.date_from:
         events = events.filter(at__gte=_day_start(filters.date_from))
     if filters.date_to:

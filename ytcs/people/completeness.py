@@ -32,6 +32,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 CCCD_FROM_AGE = 14
 BIRTH_CONDITION_UNDER_AGE = 6
@@ -42,6 +43,21 @@ SECTIONS = (
     "identity", "contact", "household", "insurance", "birth_condition", "risk_factors", "allergies",
     "medical_history", "family_history", "disabilities", "surgeries", "reproductive",
 )
+# What the record page calls each section (the codes stay in the API and the JSON export).
+SECTION_LABELS = {
+    "identity": _("thông tin hành chính"),
+    "contact": _("số điện thoại liên hệ"),
+    "household": _("hộ gia đình"),
+    "insurance": _("thẻ BHYT"),
+    "birth_condition": _("tình trạng lúc sinh"),
+    "risk_factors": _("yếu tố nguy cơ"),
+    "allergies": _("dị ứng"),
+    "medical_history": _("tiền sử bệnh của bản thân"),
+    "family_history": _("tiền sử bệnh của gia đình"),
+    "disabilities": _("khuyết tật"),
+    "surgeries": _("tiền sử phẫu thuật"),
+    "reproductive": _("sức khỏe sinh sản"),
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,11 @@ class Completeness:
     sections_filled: int
     sections_required: int
     missing: list[str] = field(default_factory=list)
+
+    @property
+    def missing_labels(self) -> list[str]:
+        """The missing sections as the record page names them, in the reader's language."""
+        return [str(SECTION_LABELS[section]) for section in self.missing]
 
     @property
     def pct(self) -> int:

@@ -17,6 +17,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,8 +148,15 @@ def read_rows(name: str, content: bytes) -> tuple[list[str], Iterator[tuple]]:
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError(_("Không đọc được tệp Excel: %(reason)s") % {"reason": exc}) from exc
+        except zipfile.BadZipFile as exc:  # an .xlsx is a zip archive: this is an .xls, a CSV or a PDF renamed
+            raise ImportFileError(_(
+                "Tệp “%(name)s” không phải là tệp Excel .xlsx (có thể là tệp .xls cũ, hoặc tệp khác được đổi đuôi "
+                "thành .xlsx). Hãy mở tệp bằng Excel rồi lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)” hoặc "
+                "“CSV UTF-8”.") % {"name": Path(name).name}) from exc
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook; its English stays out
+            raise ImportFileError(_(
+                "Tệp Excel “%(name)s” bị hỏng hoặc không có trang tính nào đọc được. Hãy mở tệp bằng Excel rồi lưu "
+                "lại, hoặc lưu dưới dạng “CSV UTF-8”.") % {"name": Path(name).name}) from exc
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:

@@ -182,6 +182,7 @@ class HealthProfile(models.Model):
 
     class Meta:
         verbose_name = _("thông tin sức khỏe chung")
+        verbose_name_plural = _("thông tin sức khỏe chung")
 
 
 class RiskFactors(models.Model):
@@ -224,6 +225,7 @@ class RiskFactors(models.Model):
 
     class Meta:
         verbose_name = _("yếu tố nguy cơ")
+        verbose_name_plural = _("yếu tố nguy cơ")
 
 
 class Allergy(models.Model):
@@ -241,6 +243,7 @@ class Allergy(models.Model):
 
     class Meta:
         verbose_name = _("dị ứng")
+        verbose_name_plural = _("dị ứng")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.agent}" + (f" ({self.reaction})" if self.reaction else "")
@@ -263,6 +266,7 @@ class Disability(models.Model):
 
     class Meta:
         verbose_name = _("khuyết tật")
+        verbose_name_plural = _("khuyết tật")
 
     def __str__(self) -> str:
         return str(self.get_kind_display()) + (f": {self.description}" if self.description else "")
@@ -286,6 +290,7 @@ class MedicalHistory(models.Model):
 
     class Meta:
         verbose_name = _("tiền sử bệnh")
+        verbose_name_plural = _("tiền sử bệnh")
 
     def __str__(self) -> str:
         who = self.relation if self.whose == self.Whose.FAMILY else self.get_whose_display()
@@ -303,6 +308,7 @@ class SurgeryHistory(models.Model):
 
     class Meta:
         verbose_name = _("tiền sử phẫu thuật")
+        verbose_name_plural = _("tiền sử phẫu thuật")
 
     def __str__(self) -> str:
         return ", ".join(str(p) for p in (self.procedure, self.year, self.facility) if p)
@@ -341,6 +347,7 @@ class ReproductiveHistory(models.Model):
 
     class Meta:
         verbose_name = _("sức khỏe sinh sản")
+        verbose_name_plural = _("sức khỏe sinh sản")
 
 
 # --- life events ---
@@ -362,6 +369,7 @@ class ResidenceHistory(models.Model):
 
     class Meta:
         verbose_name = _("lịch sử cư trú")
+        verbose_name_plural = _("lịch sử cư trú")
         indexes = [models.Index(fields=["commune", "valid_from", "valid_to"], name="residence_commune_period_idx")]
         constraints = [
             models.UniqueConstraint(fields=["resident"], condition=models.Q(valid_to__isnull=True),
@@ -394,6 +402,7 @@ class LifeEvent(models.Model):
 
     class Meta:
         verbose_name = _("sự kiện hộ tịch")
+        verbose_name_plural = _("sự kiện hộ tịch")
         indexes = [models.Index(fields=["commune", "kind", "occurred_on"], name="lifeevent_commune_kind_idx")]
 
 

@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ytcs.accounts.scope import OutOfScope, capture_scope
+from ytcs.core.labels import field_label, relation_label
 from ytcs.people.dedup import selectors, services
 from ytcs.people.dedup.models import CandidateStatus
+from ytcs.people.models import Resident
 from ytcs.web.decorators import login_required_htmx
 
 
@@ -77,10 +79,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What one merge moved, with the undo button."""
     log = selectors.merge_log_detail(actor=request.user, pk=pk, request=request)
-    moved = [(label, len(pks)) for label, pks in log.moved.items()]
-    left_behind = [(label, len(pks)) for label, pks in log.left_behind.items()]
+    moved = [(relation_label(label), len(pks)) for label, pks in log.moved.items()]
+    left_behind = [(relation_label(label), len(pks)) for label, pks in log.left_behind.items()]
+    filled = [field_label(Resident, attname) for attname in sorted(log.filled)]
     return render(request, "people/dedup/merge.html",
-                  {"log": log, "moved": moved, "left_behind": left_behind, "filled": sorted(log.filled)})
+                  {"log": log, "moved": moved, "left_behind": left_behind, "filled": filled})
 
 
 @login_required_htmx

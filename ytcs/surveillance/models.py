@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,6 +48,13 @@ class Disease(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language: the English name on an English page, else the Vietnamese one."""
+        if (translation.get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
         return self.name_vi
 
     @property
@@ -64,6 +72,8 @@ class DiseaseGroupAssignment(models.Model):
     source = models.TextField(_("nguồn"), blank=True)
 
     class Meta:
+        verbose_name = _("nhóm bệnh theo thời kỳ")
+        verbose_name_plural = _("nhóm bệnh theo thời kỳ")
         constraints = [
             models.UniqueConstraint(fields=["disease", "valid_from"], name="disease_group_unique_start"),
         ]
@@ -194,6 +204,8 @@ class AggregateReport(models.Model):
     deaths = models.PositiveIntegerField(_("số tử vong"), default=0)
 
     class Meta:
+        verbose_name = _("dòng báo cáo tuần")
+        verbose_name_plural = _("dòng báo cáo tuần")
         constraints = [
             models.UniqueConstraint(fields=["unit", "disease", "week_start"], name="aggregate_unique_unit_week"),
         ]
@@ -216,6 +228,8 @@ class WeeklyCount(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("số mắc theo tuần")
+        verbose_name_plural = _("số mắc theo tuần")
         constraints = [
             models.UniqueConstraint(fields=["unit", "disease", "week_start"], name="weekly_count_unique"),
         ]
@@ -238,12 +252,27 @@ class DetectionRun(models.Model):
     new_signal_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    class Meta:
+        verbose_name = _("lần chạy phát hiện dịch")
+        verbose_name_plural = _("lần chạy phát hiện dịch")
+
 
 class SignalStatus(models.TextChoices):
     NEW = "new", _("Mới")
     INVESTIGATING = "investigating", _("Đang điều tra")
     CONFIRMED = "confirmed", _("Xác định ổ dịch")
     FALSE_ALARM = "false_alarm", _("Báo động giả")
+
+
+# How pages name each detection method (the code stays in the data, the API and ``ytcs detect``).
+DETECTION_METHOD_LABELS = {
+    "farrington-flexible": _("Farrington cải tiến (Noufaily 2013)"),
+    "farrington": _("Farrington (1996)"),
+    "ears-c1": "EARS C1",
+    "ears-c2": "EARS C2",
+    "ears-c3": "EARS C3",
+    "cusum": "CUSUM",
+}
 
 
 class Signal(models.Model):
@@ -274,6 +303,16 @@ class Signal(models.Model):
     def __str__(self) -> str:
         return f"{self.disease} · {self.unit} · {self.week_start}"
 
+    @property
+    def method_label(self) -> str:
+        return str(DETECTION_METHOD_LABELS.get(self.method, self.method))
+
+    @property
+    def params_text(self) -> str:
+        """The method's parameters as "alpha = 0,01 · b = 3" (their names in R ``surveillance``, see
+        docs/surveillance-detection.md), not a dict."""
+        return " · ".join(f"{name} = {formats.localize(value)}" for name, value in self.params.items())
+
 
 class SignalReview(models.Model):
     """One step of a signal's review: who moved it from which status to which, when, and why."""
@@ -286,6 +325,8 @@ class SignalReview(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("lần xử lý tín hiệu")
+        verbose_name_plural = _("lần xử lý tín hiệu")
         ordering = ["at", "pk"]
 
 
@@ -308,4 +349,6 @@ class Alert(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("cảnh báo")
+        verbose_name_plural = _("cảnh báo")
         indexes = [models.Index(fields=["acknowledged_at", "deadline_at"], name="alert_open_idx")]

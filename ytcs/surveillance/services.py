@@ -58,10 +58,10 @@ def resolve_disease(code: str, *, on: dt.date, field: str = "disease") -> Diseas
                                % {"code": code}})
     if group_on(disease, on) is None:
         raise ValidationError({field: _("Bệnh “%(name)s” chưa có trong danh mục vào ngày %(day)s.")
-                               % {"name": disease.name_vi, "day": on.strftime("%d/%m/%Y")}})
+                               % {"name": disease.name, "day": on.strftime("%d/%m/%Y")}})
     if disease.reporting_mode == ReportingMode.SEPARATE:
         raise ValidationError({field: _("Bệnh “%(name)s” được báo cáo theo chế độ riêng, không qua mẫu này.")
-                               % {"name": disease.name_vi}})
+                               % {"name": disease.name}})
     return disease
 
 

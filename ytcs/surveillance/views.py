@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -336,7 +337,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(), "first_week": first, "last_week": last, "weeks": weeks,
         "provinces": aggregate_units(user).filter(level=OrgUnit.Level.PROVINCE).order_by("code"),
         "province_code": next((u.code for u in [*trail, unit] if u.level == OrgUnit.Level.PROVINCE), ""),
-        "due_weekday": conf.get("YTCS_SURVEILLANCE_REPORT_DUE_WEEKDAY"),
+        "due_day": WEEKDAYS[int(conf.get("YTCS_SURVEILLANCE_REPORT_DUE_WEEKDAY"))],  # named, not "weekday 0"
         "due_hour": conf.get("YTCS_SURVEILLANCE_REPORT_DUE_HOUR"), "this_week": week_start(timezone.localdate()),
     })
 

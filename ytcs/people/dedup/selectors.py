@@ -16,6 +16,7 @@ from ytcs.accounts.models import User
 from ytcs.accounts.scope import OutOfScope, capture_scope
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.core.labels import relation_label
 from ytcs.people.dedup.models import CandidateStatus, DuplicateCandidate, MergeLog
 from ytcs.people.models import Resident
 
@@ -85,7 +86,7 @@ def candidate_detail(*, actor: User, pk: int, request: HttpRequest | None = None
         on_left = manager.filter(**{rel.field.name: candidate.left}).count()
         on_right = manager.filter(**{rel.field.name: candidate.right}).count()
         if on_left or on_right:
-            links.append((str(rel.related_model._meta.verbose_name_plural), on_left, on_right))
+            links.append((relation_label(f"{rel.related_model._meta.label}.{rel.field.name}"), on_left, on_right))
     audit_record(
         actor=actor, action=AuditAction.VIEW, resource_type="people.DuplicateCandidate", resource_id=candidate.pk,
         subject_ids=[candidate.left_id, candidate.right_id], request=request,

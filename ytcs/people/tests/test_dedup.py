@@ -255,3 +255,26 @@ def test_a_one_to_one_moves_when_the_kept_record_has_none(units, pair, nurse):
     log = resident_merge(actor=nurse, keep=original, remove=copy)
     profile.refresh_from_db()
     assert profile.resident_id == original.pk and "people.HealthProfile.resident" in log.moved
+
+
+def test_pair_and_merge_pages_name_linked_records_and_fields_in_vietnamese(client, units, pair, nurse):
+    from ytcs.people.models import LifeEvent, ResidenceHistory
+
+    original, copy = pair
+    for _ in range(2):
+        LifeEvent.objects.create(resident=copy, kind="registered", occurred_on=datetime.date(2026, 1, 5),
+                                 commune=units["commune_a"])
+    ResidenceHistory.objects.create(resident=copy, commune=units["commune_a"], valid_from=datetime.date(2026, 1, 5))
+    duplicates_scan_commune(commune=units["commune_a"])
+    client.force_login(nurse)
+    pair_page = client.get(reverse("people:dedup-pair", args=[DuplicateCandidate.objects.get().pk])).content.decode()
+    assert "<td>Sự kiện hộ tịch</td><td>0</td><td>2</td>" in pair_page
+    assert "<td>Lịch sử cư trú</td>" in pair_page and "trús" not in pair_page and "tịchs" not in pair_page
+    log = resident_merge(actor=nurse, keep=original, remove=copy)
+    merge_page = client.get(reverse("people:dedup-merge", args=[log.pk])).content.decode()
+    assert "<li>Sự kiện hộ tịch: 2</li>" in merge_page and "<li>Lịch sử cư trú: 1</li>" in merge_page
+    assert "Mã số BHXH" in merge_page
+    assert "people.LifeEvent" not in merge_page and "social_insurance_number" not in merge_page
+    client.cookies["django_language"] = "en"
+    merge_page = client.get(reverse("people:dedup-merge", args=[log.pk])).content.decode()
+    assert "<li>Residence history: 1</li>" in merge_page and "Social insurance number" in merge_page

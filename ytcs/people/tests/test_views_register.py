@@ -1,6 +1,10 @@
 """Register pages: household in one go, errors beside the field, record sections, events, import, exports."""
 
+import datetime
+import io
 import json
+import re
+import zipfile
 
 import pytest
 from django.test import Client
@@ -279,3 +283,37 @@ def test_an_upload_purges_other_users_expired_files(world, imports_dir, settings
     os.utime(forgotten, (then, then))
     upload(client_for(world["nurse_b"]), "ho_ten,gioi_tinh,ngay_sinh\nVi Văn Lợi,Nam,01/01/1990\n")
     assert not forgotten.exists() and len(list(imports_dir.iterdir())) == 1
+
+
+def test_record_page_names_the_missing_sections_not_their_codes(world):
+    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person(
+        sex="F", cccd="004190001234", given_name="Mai", birth_date=datetime.date(1990, 5, 1)))
+    client = client_for(world["nurse_a"])
+    html = client.get(reverse("people:register_record", args=[resident.pk])).content.decode()
+    missing = re.search(r"Còn thiếu: ([^<]*)<", html).group(1)
+    assert "tiền sử bệnh của bản thân" in missing and "sức khỏe sinh sản" in missing
+    assert not re.search(r"[a-z]+_[a-z]+|risk|contact|insurance|reproductive", missing)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("people:register_record", args=[resident.pk])).content.decode()
+    assert "personal medical history" in re.search(r"Missing: ([^<]*)<", html).group(1)
+
+
+def _zip_without_a_workbook() -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("ghi-chu.txt", "không phải bảng tính")
+    return archive.getvalue()
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"not really a workbook", "không phải là tệp Excel .xlsx"),
+    (_zip_without_a_workbook(), "bị hỏng"),
+])
+def test_a_file_that_is_not_a_workbook_is_refused_in_vietnamese(world, content, problem):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(world["nurse_a"]).post(reverse("people:register_import"), {
+        "file": SimpleUploadedFile("danh-sach.xlsx", content)})
+    errors = " ".join(response.context["form"].errors["file"])
+    assert "“danh-sach.xlsx”" in errors and problem in errors
+    assert "zip" not in errors.lower() and "File is" not in errors

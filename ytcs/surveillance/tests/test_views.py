@@ -1,7 +1,9 @@
 import datetime as dt
+import re
 from urllib.parse import quote
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -264,3 +266,25 @@ def test_national_completeness_takes_a_fixed_number_of_queries(client, station_u
     # The province by code (1) and its trail (1), then a page of stations: count, rows, reports, cases (4).
     with django_assert_num_queries(11):
         client.get(url, {"province": tree.province.code})
+
+
+def test_alert_durations_are_written_in_vietnamese(client, station_user, province_user, tree):
+    onset = TODAY - dt.timedelta(days=14)
+    make_case(station_user, tree, onset_date=onset, diagnosed_at=timezone.now() - dt.timedelta(days=11, hours=1))
+    make_case(station_user, tree, onset_date=onset, diagnosed_at=timezone.now() - dt.timedelta(hours=5, seconds=30))
+    client.force_login(province_user)
+    page = client.get(reverse("surveillance:alert_list")).content.decode().replace("\xa0", " ")
+    assert "Quá hạn 1 tuần, 3 ngày" in page and "18 giờ, 59 phút" in page
+    assert not re.search(r"\b(weeks?|days?|hours?|minutes?)\b", page)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("surveillance:alert_list")).content.decode().replace("\xa0", " ")
+    assert "1 week, 3 days" in page and "18 hours, 59 minutes" in page
+
+
+@override_settings(YTCS_SURVEILLANCE_REPORT_DUE_WEEKDAY=1, YTCS_SURVEILLANCE_REPORT_DUE_HOUR=12)
+def test_completeness_page_names_the_weekday_the_report_is_due(client, province_user):
+    client.force_login(province_user)
+    page = client.get(reverse("surveillance:completeness")).content.decode()
+    assert "trước 12 giờ Thứ 3 của tuần sau tuần báo cáo" in page and "thứ 1" not in page
+    client.cookies["django_language"] = "en"
+    assert "before 12:00 on Tuesday" in client.get(reverse("surveillance:completeness")).content.decode()

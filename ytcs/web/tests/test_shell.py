@@ -74,6 +74,15 @@ def test_language_switch_to_english_persists(client, units):
     assert 'lang="en"' in body
 
 
+def test_a_requests_language_does_not_outlive_the_request(client, units):
+    """The next work of the same thread (a command printing role names, the next test) is in Vietnamese."""
+    from django.utils import translation
+
+    client.cookies["django_language"] = "en"
+    assert 'lang="en"' in client.get(reverse("login")).content.decode()
+    assert translation.get_language() == "vi"
+
+
 def test_logout_is_a_post_form(client, units):
     client.force_login(UserFactory(org_unit=units["commune_a"]))
     body = client.get(reverse("home")).content.decode()
