@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ytcs.accounts.scope import capture_scope, effective_unit, effective_units, get_resident_for
+from ytcs.accounts.scope import capture_scope, effective_unit, effective_units
 from ytcs.audit.models import AuditAction
 from ytcs.orgunits.models import OrgUnit
+from ytcs.people.access import get_resident_for
 from ytcs.surveillance import charts, conf, selectors, services
 from ytcs.surveillance.forms import (
     CaseFilterForm,

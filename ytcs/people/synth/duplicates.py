@@ -115,7 +115,7 @@ def duplicates_inject(*, province: OrgUnit, share: float, seed: int, truth_path:
     prefix = f"SYN-{province.code}-"
     rng = np.random.default_rng([seed, 7])
     pool = np.array(
-        Resident.objects.filter(household__code__startswith=prefix, merged_into__isnull=True)
+        Resident.objects.active().filter(household__code__startswith=prefix)
         .order_by("pk").values_list("pk", flat=True),
         dtype=np.int64,
     )

@@ -1,4 +1,4 @@
-"""View decorators of the shell."""
+"""View decorators shared by every app's pages (the bottom layer, so any app may use them)."""
 
 from collections.abc import Callable
 from functools import wraps
