@@ -1,4 +1,4 @@
-"""The rates behind the synthetic life events, read once from ``ytcs/people/data/life_events.json``.
+"""The rates behind the synthetic life events, read once from ``ytcs/synth/data/life_events.json``.
 
 The file names the source (or says "assumption") for every block; this module only turns the tables
 into vectorised look-ups.
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ytcs.people.synth import data
+from ytcs.synth.people import data
 
 DAYS_PER_YEAR = 365.2425
 

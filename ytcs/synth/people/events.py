@@ -28,10 +28,10 @@ from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.completeness import bulk_record_sections, record_completeness
 from ytcs.people.models import Household, LifeEvent, Relationship, ResidenceHistory, Resident
-from ytcs.people.synth import data, event_rates, generator
-from ytcs.people.synth.ids import UniqueNumbers
-from ytcs.people.synth.service import Mode, SynthInputError, household_prefix, unit_label
-from ytcs.people.synth.writer import BulkWriter
+from ytcs.synth.people import data, event_rates, generator
+from ytcs.synth.people.ids import UniqueNumbers
+from ytcs.synth.people.service import Mode, SynthInputError, household_prefix, unit_label
+from ytcs.synth.people.writer import BulkWriter
 
 SYNTH_NOTE = "Dữ liệu tổng hợp (ytcs synth-events)"
 MAX_YEARS = 20

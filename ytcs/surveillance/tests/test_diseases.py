@@ -1,11 +1,8 @@
 import datetime as dt
 
-from django.core.management import call_command
-from django.utils import timezone
-
 from ytcs.surveillance import detection
 from ytcs.surveillance.diseases import group_on, load_diseases, read_disease_file
-from ytcs.surveillance.models import Alert, CaseReport, Disease, DiseaseGroupAssignment, Signal, WeeklyCount
+from ytcs.surveillance.models import Disease, DiseaseGroupAssignment
 
 
 def test_loading_the_list_twice_changes_nothing():
@@ -30,17 +27,3 @@ def test_every_method_and_parameter_set_of_the_file_is_accepted_by_the_engine():
 def test_unverified_deadlines_are_marked():
     unverified = set(Disease.objects.filter(deadline_verified=False).values_list("code", flat=True))
     assert {"uon_van", "viem_gan_virut", "viem_nao_virut", "xoan_khuan_vang"} <= unverified
-
-
-def test_synth_writes_a_measles_burst_that_the_job_detects(tree, capsys):
-    as_of = timezone.localdate()
-    call_command("surveillance", "synth", "--province", "Tỉnh A", "--years", "6", "--seed", "3")
-    call_command("surveillance", "synth", "--province", "Tỉnh A", "--years", "6", "--seed", "3")  # replaces
-    assert "measles burst" in capsys.readouterr().out
-    measles = CaseReport.objects.filter(disease__code="soi")
-    assert measles.count() >= 13
-    assert Alert.objects.filter(disease__code="soi").count() >= 9
-    assert WeeklyCount.objects.filter(unit__path__startswith=tree.province.path).exists()
-    call_command("surveillance", "detect-weekly", "--province", "Tỉnh A", "--as-of", as_of.isoformat(),
-                 "--workers", "1", "--disease", "soi")
-    assert Signal.objects.filter(disease__code="soi", unit=tree.province).exists()

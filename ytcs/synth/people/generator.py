@@ -12,7 +12,7 @@ from functools import cache
 import numpy as np
 
 from ytcs.core.text import fold
-from ytcs.people.synth import data, households
+from ytcs.synth.people import data, households
 
 DAYS_PER_YEAR = 365.2425
 _EPOCH = date(1970, 1, 1).toordinal()

@@ -7,12 +7,12 @@ from django.core.management import call_command
 
 from ytcs.clinical.icd10 import icd10_get
 from ytcs.clinical.models import Condition, Diagnosis, Encounter, PrescriptionLine
-from ytcs.clinical.synth import encounters_synthesise, synthetic_residents
 from ytcs.clinical.tests.factories import ResidentFactory
 from ytcs.clinical.validation import sex_mismatch
 from ytcs.clinical.vitals import VITALS
 from ytcs.orgunits.models import HealthFacility
 from ytcs.people.models import Resident
+from ytcs.synth.clinical import encounters_synthesise, synthetic_residents
 
 END = date(2026, 6, 30)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ytcs.people.synth import data
+from ytcs.synth.people import data
 
 HEAD, WIFE, HUSBAND, CHILD, FATHER, MOTHER, FATHER_IN_LAW, MOTHER_IN_LAW, GRANDCHILD, DAUGHTER_IN_LAW = range(10)
 # Codes of people.Relationship; the head's parents-in-law have no code of their own in the household book.

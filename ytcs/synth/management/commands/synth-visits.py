@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ytcs.clinical.synth import encounters_synthesise, synthetic_residents
+from ytcs.synth.clinical import encounters_synthesise, synthetic_residents
 
 
 class Command(BaseCommand):

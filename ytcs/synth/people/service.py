@@ -22,11 +22,11 @@ from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
-from ytcs.orgunits.services import villages_synthesise
 from ytcs.people.models import Household, Resident
-from ytcs.people.synth import data, generator, households
-from ytcs.people.synth.ids import UniqueNumbers
-from ytcs.people.synth.writer import BulkWriter, indexes_rebuilt_after
+from ytcs.synth.orgunits import villages_synthesise
+from ytcs.synth.people import data, generator, households
+from ytcs.synth.people.ids import UniqueNumbers
+from ytcs.synth.people.writer import BulkWriter, indexes_rebuilt_after
 
 CHUNK_SIZE = 50_000  # part of the determinism contract: same seed and chunk size give the same people
 PEOPLE_PER_VILLAGE = 400

@@ -11,8 +11,8 @@ from django.db import connection
 from ytcs.audit.models import AuditEvent
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.models import Household, Resident
-from ytcs.people.synth import data, generator, writer
-from ytcs.people.tests.factories_synth import province_with_communes
+from ytcs.synth.people import data, generator, writer
+from ytcs.synth.tests.factories import province_with_communes
 
 AS_OF = date(2026, 1, 1)
 CTX = generator.Context(

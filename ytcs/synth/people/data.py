@@ -1,4 +1,4 @@
-"""The distributions behind the synthetic population, read once from ``ytcs/people/data/``.
+"""The distributions behind the synthetic population, read once from ``ytcs/synth/data/``.
 
 Each file names its source in its header; this module only parses and normalises.
 """

@@ -5,8 +5,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from ytcs.people.synth.events import life_events_synthesise
-from ytcs.people.synth.service import Mode, SynthInputError, province_find
+from ytcs.synth.people.events import life_events_synthesise
+from ytcs.synth.people.service import Mode, SynthInputError, province_find
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from ytcs.people.synth.service import Mode, SynthInputError, population_synthesise, province_find
+from ytcs.synth.people.service import Mode, SynthInputError, population_synthesise, province_find
 
 
 def _iso_date(text: str) -> date:
@@ -68,7 +68,7 @@ class Command(BaseCommand):
 
         from django.conf import settings
 
-        from ytcs.people.synth.duplicates import duplicates_inject
+        from ytcs.synth.people.duplicates import duplicates_inject
 
         if not 0.0 <= opts["duplicates"] <= 1.0:
             raise CommandError(_("--duplicates: phải là tỉ lệ từ 0 đến 1 (nhận được: %(value)s)")

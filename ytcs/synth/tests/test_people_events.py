@@ -12,9 +12,9 @@ from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers
 from ytcs.people.models import Household, LifeEvent, ResidenceHistory, Resident
 from ytcs.people.services import normalise_icd10
-from ytcs.people.synth.events import SYNTH_NOTE, life_events_synthesise, synthetic_events_exist
-from ytcs.people.synth.service import Mode, SynthInputError
-from ytcs.people.tests.factories_synth import province_with_communes
+from ytcs.synth.people.events import SYNTH_NOTE, life_events_synthesise, synthetic_events_exist
+from ytcs.synth.people.service import Mode, SynthInputError
+from ytcs.synth.tests.factories import province_with_communes
 
 AS_OF = date(2026, 1, 1)
 PEOPLE = 5000
@@ -196,7 +196,7 @@ def test_province_without_synthetic_people_is_refused(db: None) -> None:
 @pytest.mark.django_db
 def test_demo_adds_events_once_before_the_visits(province: OrgUnit) -> None:
     """The demo step runs on a synthetic province without events, then skips itself."""
-    from ytcs.core.management.commands.demo import Command
+    from ytcs.synth.management.commands.demo import Command
 
     command = Command(stdout=StringIO())
     command._life_events(province)

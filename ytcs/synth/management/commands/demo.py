@@ -19,12 +19,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ytcs.clinical.models import Encounter
 from ytcs.core.text import fold
-from ytcs.orgunits import facility_services
 from ytcs.orgunits.models import HealthFacility, OrgUnit
 from ytcs.people.import_files import pending_purge
 from ytcs.people.models import Resident
-from ytcs.people.synth.events import synthetic_events_pending
 from ytcs.surveillance.models import WeeklyCount
+from ytcs.synth.orgunits import facilities_for_province_create, staff_synthesise
+from ytcs.synth.people.events import synthetic_events_pending
 
 DEFAULT_PROVINCE = "Cao Bằng"
 DEFAULT_PEOPLE = 50_000
@@ -96,8 +96,8 @@ class Command(BaseCommand):
         if HealthFacility.objects.filter(org_unit__path__startswith=province.path).exists():
             self._say("Trạm y tế và nhân viên đã có, dùng lại.")
             return
-        self._step("Tạo trạm y tế", lambda: facility_services.facilities_for_province_create(province=province, seed=1))
-        self._step("Sinh nhân viên y tế", lambda: facility_services.staff_synthesise(province=province, seed=1))
+        self._step("Tạo trạm y tế", lambda: facilities_for_province_create(province=province, seed=1))
+        self._step("Sinh nhân viên y tế", lambda: staff_synthesise(province=province, seed=1))
 
     def _visits(self, province: OrgUnit) -> None:
         if Encounter.objects.filter(commune__path__startswith=province.path).exists():
