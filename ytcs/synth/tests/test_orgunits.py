@@ -86,6 +86,7 @@ def test_the_orgunits_command_still_offers_synth_with_its_flags_and_output(cao_b
     communes = cao_bang.children.filter(level=Level.COMMUNE).count()
     facilities = HealthFacility.objects.count()
     staff = StaffMember.objects.count()
-    assert capsys.readouterr().out == f"Tỉnh Cao Bằng: {2 * communes} villages, {facilities} facilities, {staff} new staff\n"
+    expected = f"Tỉnh Cao Bằng: {2 * communes} villages, {facilities} facilities, {staff} new staff\n"
+    assert capsys.readouterr().out == expected
     with pytest.raises(CommandError, match="Atlantis"):
         call_command("orgunits", "synth", "--province", "Atlantis")
