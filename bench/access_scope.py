@@ -22,9 +22,9 @@ import django  # noqa: E402
 django.setup()
 
 from ytcs.accounts.models import Role, User  # noqa: E402
-from ytcs.accounts.scope import get_resident_for, scoped_residents  # noqa: E402
 from ytcs.audit.services import audit_record  # noqa: E402
 from ytcs.orgunits.models import OrgUnit  # noqa: E402
+from ytcs.people.access import get_resident_for, scoped_residents  # noqa: E402
 from ytcs.people.models import Resident  # noqa: E402
 
 COMMUNES, VILLAGES, PER_COMMUNE = 100, 5, 2000

@@ -19,10 +19,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from ytcs.clinical.models import Diagnosis, Encounter, PrescriptionLine  # noqa: E402
-from ytcs.clinical.synth import encounters_synthesise  # noqa: E402
 from ytcs.core.text import fold  # noqa: E402
 from ytcs.orgunits.models import OrgUnit  # noqa: E402
 from ytcs.people.models import Resident  # noqa: E402
+from ytcs.synth.clinical import encounters_synthesise  # noqa: E402
 
 
 def unit(level: int, name: str, parent: OrgUnit | None) -> OrgUnit:

@@ -278,7 +278,7 @@ def inject(*, share: float, namesake_share: float, seed: int, truth_path: Path, 
     from ytcs.people.models import Household, Resident
 
     rng = random.Random(seed * 7919 + 13)
-    pool = list(Resident.objects.filter(household__code__startswith="SYN-", merged_into__isnull=True)
+    pool = list(Resident.objects.active().filter(household__code__startswith="SYN-")
                 .order_by("pk").values_list("pk", flat=True))
     chosen = sorted(rng.sample(pool, round(len(pool) * (share + namesake_share))))
     rng.shuffle(chosen)

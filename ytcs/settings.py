@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "ytcs.surveillance",
     "ytcs.clinical",
     "ytcs.web",
+    "ytcs.synth",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,12 @@ commune path never starts with a village path.
 
 Outside the search scope a record does not exist for the user: the API and UI
 answer 404, never 403, so existence is not leaked.
+
+The module is generic: it builds filters for any model with a commune/village
+field (:meth:`Scope.q`) and opens one row of any queryset within a scope
+(:func:`get_in_scope`), auditing a refused attempt on a row that exists. It knows
+no domain's models; the doors to them live with their app (residents and
+households: ``ytcs.people.access``).
 """
 
 from __future__ import annotations
@@ -25,16 +31,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, Q, QuerySet
 
 from ytcs.accounts.models import Role, User
-from ytcs.orgunits.models import OrgUnit, OrgUnitRollup, OrgUnitSuccession
+from ytcs.audit.context import AuditContext
+from ytcs.audit.models import AuditAction
+from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.errors import OutOfScope
+from ytcs.orgunits.models import OrgUnit, OrgUnitSuccession
+from ytcs.orgunits.selectors import current_units_for
 
-if TYPE_CHECKING:
-    from ytcs.people.models import Household, Resident
+M = TypeVar("M", bound=Model)
 
 _OPENS_RECORDS_BY_DEFAULT = {
     Role.VILLAGE_HEALTH_WORKER,
@@ -44,10 +55,6 @@ _OPENS_RECORDS_BY_DEFAULT = {
 }
 _CAPTURES_DATA = {Role.VILLAGE_HEALTH_WORKER, Role.STATION_STAFF, Role.STATION_HEAD}
 _CACHE_ATTR = "_ytcs_effective_units"
-
-
-class OutOfScope(Http404):
-    """The target is absent or outside the user's scope; both answer 404."""
 
 
 @dataclass(frozen=True)
@@ -112,22 +119,6 @@ class Scope:
 
 def _any_of(conditions: Iterable[Q]) -> Q:
     return reduce(operator.or_, conditions)
-
-
-def current_units_for(unit: OrgUnit) -> list[OrgUnit]:
-    """The current unit(s) ``unit`` rolls up to (itself when it is current).
-
-    The main successor comes first: the one that received the largest share of the
-    old unit's population (``OrgUnitRollup.weight``), then by official code.
-    """
-    if unit.is_current:
-        return [unit]
-    rollups = (
-        OrgUnitRollup.objects.filter(unit=unit, current_unit__valid_to__isnull=True)
-        .select_related("current_unit")
-        .order_by("-weight", "current_unit__code", "current_unit__pk")
-    )
-    return [r.current_unit for r in rollups]
 
 
 def effective_units(user: User | Any) -> tuple[OrgUnit, ...]:
@@ -299,85 +290,58 @@ def aggregate_province(user: User, code: str) -> OrgUnit:
     return unit
 
 
-def scoped_residents(user: User) -> QuerySet[Resident]:
-    """Residents ``user`` may search and open. The only door to ``Resident`` rows for views and APIs."""
-    from ytcs.people.models import Resident
+def get_in_scope(
+    queryset: QuerySet[M],
+    pk: Any,
+    *,
+    scope: Scope,
+    context: AuditContext,
+    field: str = "commune",
+    village_field: str | None = None,
+) -> M:
+    """The row ``pk`` of ``queryset`` if it lies in ``scope`` (on ``field``, see :meth:`Scope.q`); 404 otherwise.
 
-    return Resident.objects.filter(search_scope(user).q("commune"))
-
-
-def scoped_households(user: User) -> QuerySet[Household]:
-    """Households ``user`` may search and open."""
-    from ytcs.people.models import Household
-
-    return Household.objects.filter(search_scope(user).q("commune"))
-
-
-def get_resident_for(user: User, pk: Any, *, request: HttpRequest | None = None) -> Resident:
-    """The resident with ``pk`` if ``user`` may open it; 404 for absent and out-of-scope alike.
-
-    A refused attempt on a record that exists is written to the audit trail
-    (action ``denied``) so probing shows up in "who tried to see this person".
+    Absent, out-of-scope and malformed ids answer alike (:class:`OutOfScope`). A refused attempt on a row
+    that exists is written to the audit trail here, so every door refuses the same way: action ``denied``,
+    the model's :class:`ResourceType`, and as subject the resident when the row is a resident or belongs to
+    one (a ``resident`` foreign key), so probing shows up in "who tried to see this person".
     """
-    from ytcs.people.models import Resident
-
-    resident = _get_scoped(scoped_residents(user).select_related("commune", "village", "household"), pk)
-    if resident is None:
-        _audit_denied(user, Resident, "resident", pk, request)
-        raise OutOfScope
-    return resident
-
-
-def get_household_for(user: User, pk: Any, *, request: HttpRequest | None = None) -> Household:
-    """The household with ``pk`` if ``user`` may open it; 404 otherwise."""
-    from ytcs.people.models import Household
-
-    household = _get_scoped(scoped_households(user).select_related("commune", "village"), pk)
-    if household is None:
-        _audit_denied(user, Household, "household", pk, request)
-        raise OutOfScope
-    return household
-
-
-def get_resident_record_for(
-    user: User, queryset: QuerySet, pk: Any, *, request: HttpRequest | None = None
-) -> Any:
-    """The row ``pk`` of ``queryset`` (a model with a ``resident`` link) if ``user`` may open its resident.
-
-    Visits, problem-list entries and other per-person records are reached through their resident's scope,
-    so they answer 404 exactly when the resident would.
-    """
-    row = _get_scoped(queryset, pk)
+    resource_type = ResourceType.of(queryset.model)  # fails at once for a model the audit does not name
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise OutOfScope from None
+    row = queryset.filter(scope.q(field, village_field=village_field), pk=pk).first()
     if row is None:
+        _audit_refusal(queryset.model, resource_type, pk, context)
         raise OutOfScope
-    row.resident = get_resident_for(user, row.resident_id, request=request)
     return row
 
 
-def _get_scoped(queryset: QuerySet, pk: Any) -> Any:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return queryset.filter(pk=pk).first()
-
-
-def _audit_denied(user: User, model: type, resource_type: str, pk: Any, request: HttpRequest | None) -> None:
-    from ytcs.audit.models import AuditAction
-    from ytcs.audit.services import audit_record
-
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return
-    if not model.objects.filter(pk=pk).exists():
+def _audit_refusal(model: type[Model], resource_type: ResourceType, pk: int, context: AuditContext) -> None:
+    """Audit a refused attempt on the ``model`` row ``pk``; nothing when no such row exists."""
+    subject = _subject_field(model)
+    found = list(model._base_manager.filter(pk=pk).values_list(subject or "pk", flat=True)[:1])
+    if not found:
         return
     audit_record(
-        actor=user,
+        context=context,
         action=AuditAction.DENIED,
         resource_type=resource_type,
         resource_id=pk,
-        subject_ids=[pk] if resource_type == "resident" else [],
-        request=request,
+        subject_ids=[found[0]] if subject and found[0] is not None else [],
         outcome="denied",
     )
+
+
+def _subject_field(model: type[Model]) -> str | None:
+    """The field naming the person a row is about: ``pk`` for a resident, ``resident_id`` for their records."""
+    if ResourceType.of(model) is ResourceType.RESIDENT:
+        return "pk"
+    try:
+        link = model._meta.get_field("resident")
+    except FieldDoesNotExist:
+        return None
+    if link.many_to_one and link.related_model._meta.label == ResourceType.RESIDENT:
+        return link.attname
+    return None

@@ -14,10 +14,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import OutOfScope, aggregate_scope, current_units_for, is_system_admin
+from ytcs.accounts.scope import OutOfScope, aggregate_scope, is_system_admin
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit, OrgUnitSuccession
+from ytcs.orgunits.selectors import current_units_for
 
 
 @dataclass(frozen=True)

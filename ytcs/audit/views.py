@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import OutOfScope, scoped_residents
+from ytcs.accounts.scope import OutOfScope
 from ytcs.audit.display import event_views
 from ytcs.audit.forms import AuditFilterForm
 from ytcs.audit.models import AuditAction
 from ytcs.audit.selectors import AuditFilter, audit_event_list, require_audit_reader, residents_seen_count
 from ytcs.audit.services import audit_record
+from ytcs.people.access import scoped_residents
 
 PAGE_SIZE = 50
 

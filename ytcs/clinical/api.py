@@ -13,7 +13,6 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
-from ytcs.accounts.scope import get_resident_for
 from ytcs.clinical import selectors, services
 from ytcs.clinical.errors import ClinicalValidationError, FieldError
 from ytcs.clinical.icd10 import icd10_search, icd10_title
@@ -22,6 +21,7 @@ from ytcs.clinical.models import Condition, Encounter
 from ytcs.clinical.validation import encounter_errors
 from ytcs.clinical.vitals import VITALS
 from ytcs.core.datetimes import LocalDateTime
+from ytcs.people.access import get_resident_for
 from ytcs.people.models import Resident
 
 router = Router(tags=["clinical"])

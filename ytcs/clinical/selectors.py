@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import capture_scope, get_resident_for, get_resident_record_for
+from ytcs.accounts.scope import capture_scope
 from ytcs.audit.services import audit_record
 from ytcs.clinical.models import Condition, ConditionStatus, Diagnosis, Encounter, PrescriptionLine
 from ytcs.clinical.vitals import VITAL_FIELDS, Alert, vitals_alerts
+from ytcs.people.access import get_resident_for, get_resident_record_for
 from ytcs.people.models import Resident
 
 

@@ -10,7 +10,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ytcs.accounts.scope import get_resident_for
 from ytcs.clinical import selectors, services
 from ytcs.clinical.charts import ReferenceLine, Series, line_chart_svg
 from ytcs.clinical.errors import ClinicalValidationError
@@ -20,6 +19,7 @@ from ytcs.clinical.inputs import parse_encounter
 from ytcs.clinical.models import Encounter, Outcome, Payer
 from ytcs.clinical.validation import bhyt_valid_on, encounter_errors
 from ytcs.clinical.vitals import VITALS
+from ytcs.people.access import get_resident_for
 from ytcs.people.models import Resident
 
 

@@ -1,7 +1,9 @@
 """``/api/orgunits/``: units of either era, the crosswalk, facilities and rosters (session login required).
 
 Units default to the structure in force today; ``as_of`` asks about another
-date (``as_of=2024-06-30`` gives the 63-province structure).
+date (``as_of=2024-06-30`` gives the 63-province structure). Units and facilities
+are reference data; a roster names people, so it goes through the access module
+(``accounts.rosters``): this edge therefore sits in the web layer, above it.
 """
 
 from datetime import date
@@ -10,11 +12,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ytcs.orgunits.models import HealthFacility, OrgUnit
+from ytcs.accounts.rosters import facility_staff_list
+from ytcs.audit.context import AuditContext
+from ytcs.orgunits.models import OrgUnit
 from ytcs.orgunits.selectors import (
     facilities_in,
     rollup_targets,
-    staff_roster,
     stations_with_permanent_doctor,
     today,
     unit_search,
@@ -150,6 +153,5 @@ def get_targets(request, unit_id: int, as_of: date | None = None):
 
 @router.get("/facilities/{facility_id}/staff", response=list[StaffOut])
 def list_staff(request, facility_id: int, as_of: date | None = None):
-    """The active roster of one facility (names of health workers: signed-in users only)."""
-    facility = get_object_or_404(HealthFacility, pk=facility_id)
-    return list(staff_roster(facility, as_of=as_of))
+    """The active roster of one facility: 404 unless the user's aggregate scope covers its unit; audited."""
+    return facility_staff_list(context=AuditContext.from_request(request), facility_id=facility_id, as_of=as_of)

@@ -1,12 +1,10 @@
-"""Writes for health facilities and their staff rosters: CSV imports and demo synthesis.
+"""Writes for health facilities and their staff rosters: CSV imports.
 
 Rosters name health workers (not residents); they are read only by signed-in
 users. Imports follow :mod:`ytcs.orgunits.csvio`: all rows or none, one message
 per problem, upsert by code so a re-import creates no duplicates.
 """
 
-import random
-from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,10 +22,9 @@ from ytcs.orgunits.csvio import (
     read_rows,
 )
 from ytcs.orgunits.loader import REORGANISATION_DATE
-from ytcs.orgunits.models import Cadre, FacilityKind, HealthFacility, OrgUnit, OrgUnitSuccession, StaffMember
+from ytcs.orgunits.models import Cadre, FacilityKind, HealthFacility, OrgUnit, StaffMember
 from ytcs.orgunits.models import TechnicalLevel as TL
 from ytcs.orgunits.selectors import today, valid_at
-from ytcs.orgunits.synth import person_name
 
 Level = OrgUnit.Level
 _IN_COMMUNE = {FacilityKind.COMMUNE_STATION, FacilityKind.STATION_POINT, FacilityKind.REGIONAL_POLYCLINIC}
@@ -202,135 +199,3 @@ def staff_import(*, csv_text: str) -> ImportResult:
         raise CsvImportError(errors)
     with transaction.atomic():
         return _upsert(StaffMember, ("facility_id", "staff_code"), _STAFF_FIELDS, items)
-
-
-# --- demo synthesis ---------------------------------------------------------------------------------
-
-
-def _short(unit: OrgUnit) -> str:
-    return unit.name.removeprefix(unit.unit_type).strip() if unit.unit_type else unit.name
-
-
-def facilities_for_province_create(*, province: OrgUnit, seed: int = 0, station_point_share: float = 0.25
-                                   ) -> list[HealthFacility]:
-    """The demo network of one current province, created once (existing codes are left as they are).
-
-    One station per commune (``TYT<commune>``), a *điểm trạm* for a share of the
-    old communes merged into a larger one (``DTYT<old commune>``, the old
-    station kept as a service point), a regional health centre per old
-    district (``TTYT<district>``), and the provincial general hospital, an
-    obstetrics–paediatrics hospital and the CDC.
-    """
-    rng = random.Random(f"{seed}:{province.code}")
-    communes = list(OrgUnit.objects.filter(parent=province, level=Level.COMMUNE, valid_to__isnull=True)
-                    .order_by("code"))
-    existing = set(HealthFacility.objects.filter(org_unit__path__startswith=province.path)
-                   .values_list("code", flat=True))
-    start = max(province.valid_from, REORGANISATION_DATE)
-    where = f"{province.unit_type.lower()} {_short(province)}"
-    planned: list[HealthFacility] = [
-        HealthFacility(code=f"BVDK{province.code}", name=f"Bệnh viện Đa khoa {where}", org_unit=province,
-                       kind=FacilityKind.PROVINCIAL_GENERAL_HOSPITAL, technical_level=TL.SPECIALISED,
-                       beds=rng.randrange(600, 1500, 10), valid_from=start),
-        HealthFacility(code=f"BVSN{province.code}", name=f"Bệnh viện Sản - Nhi {where}", org_unit=province,
-                       kind=FacilityKind.SPECIALISED_HOSPITAL, technical_level=TL.BASIC,
-                       beds=rng.randrange(200, 500, 10), valid_from=start),
-        HealthFacility(code=f"CDC{province.code}", name=f"Trung tâm Kiểm soát bệnh tật {where}", org_unit=province,
-                       kind=FacilityKind.PROVINCIAL_CDC, technical_level="", beds=0, valid_from=start),
-    ]
-    stations = {}
-    for commune in communes:
-        stations[commune.pk] = HealthFacility(
-            code=f"TYT{commune.code}", name=f"Trạm y tế {commune.unit_type.lower()} {_short(commune)}",
-            kind=FacilityKind.COMMUNE_STATION, technical_level=TL.PRIMARY, org_unit=commune,
-            beds=rng.randint(3, 10), valid_from=start)
-    planned.extend(stations.values())
-    edges = (OrgUnitSuccession.objects.filter(successor__in=communes, weight_source="whole",
-                                              predecessor__level=Level.COMMUNE)
-             .select_related("predecessor").order_by("successor_id", "predecessor__code"))
-    first_seen = set()
-    points: list[tuple[HealthFacility, str]] = []
-    for edge in edges:
-        if edge.successor_id not in first_seen:  # the first old commune's station became the main station
-            first_seen.add(edge.successor_id)
-        elif rng.random() < station_point_share:
-            points.append((HealthFacility(
-                code=f"DTYT{edge.predecessor.code}", name=f"Điểm trạm y tế {_short(edge.predecessor)}",
-                kind=FacilityKind.STATION_POINT, technical_level=TL.PRIMARY, org_unit_id=edge.successor_id,
-                beds=rng.randint(0, 2), valid_from=start), stations[edge.successor_id].code))
-    districts = (OrgUnitSuccession.objects.filter(successor__in=communes, predecessor__level=Level.DISTRICT)
-                 .select_related("predecessor").order_by("predecessor__code", "-weight", "successor__code"))
-    placed = set()
-    for edge in districts:
-        if edge.predecessor_id not in placed:  # the centre sits in the commune holding most of the district
-            placed.add(edge.predecessor_id)
-            planned.append(HealthFacility(
-                code=f"TTYT{edge.predecessor.code}", name=f"Trung tâm y tế khu vực {_short(edge.predecessor)}",
-                kind=FacilityKind.HEALTH_CENTRE, technical_level=TL.BASIC, org_unit_id=edge.successor_id,
-                beds=rng.randrange(50, 250, 10), valid_from=start))
-    with transaction.atomic():
-        HealthFacility.objects.bulk_create([f for f in planned if f.code not in existing], batch_size=1000)
-        station_ids = dict(HealthFacility.objects.filter(code__in={c for _, c in points}).values_list("code", "pk"))
-        for point, station_code in points:
-            point.parent_id = station_ids[station_code]
-        HealthFacility.objects.bulk_create([p for p, _ in points if p.code not in existing], batch_size=1000)
-    return list(HealthFacility.objects.filter(org_unit__path__startswith=province.path).order_by("code"))
-
-
-_QUALIFICATIONS = {
-    Cadre.DOCTOR: ["Bác sĩ đa khoa", "Bác sĩ y học dự phòng", "Bác sĩ chuyên khoa I", "Bác sĩ y học cổ truyền"],
-    Cadre.ASSISTANT_DOCTOR: ["Y sĩ đa khoa", "Y sĩ sản nhi"],
-    Cadre.NURSE: ["Điều dưỡng cao đẳng", "Điều dưỡng trung cấp", "Cử nhân điều dưỡng"],
-    Cadre.MIDWIFE: ["Hộ sinh trung cấp", "Hộ sinh cao đẳng"],
-    Cadre.PHARMACIST: ["Dược sĩ trung cấp", "Dược sĩ đại học"],
-    Cadre.TRADITIONAL_MEDICINE: ["Y sĩ y học cổ truyền", "Lương y"],
-}
-
-
-def staff_synthesise(*, province: OrgUnit, seed: int = 0, doctor_share: float = 0.7,
-                     permanent_doctor_share: float = 0.85, village_worker_share: float = 0.9,
-                     trained_worker_share: float = 0.9, as_of: date | None = None) -> int:
-    """Demo rosters for the commune stations of ``province`` that have none; returns the number of people created.
-
-    The shares are parameters, not facts: ``doctor_share=0.7`` echoes the 2012
-    WHO/MoH service-delivery profile (70% of communes had a doctor) and is not a
-    current figure. Doctors who are not permanent stand for rotating doctors.
-    """
-    rng = random.Random(f"staff:{seed}:{province.code}")
-    start = as_of or REORGANISATION_DATE
-    stations = list(HealthFacility.objects.filter(kind=FacilityKind.COMMUNE_STATION,
-                                                  org_unit__path__startswith=province.path)
-                    .exclude(staff__isnull=False).select_related("org_unit").order_by("code"))
-    villages: dict[int, list[OrgUnit]] = {}
-    for village in OrgUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True,
-                                          path__startswith=province.path).order_by("code"):
-        villages.setdefault(village.parent_id, []).append(village)
-    people = []
-    for station in stations:
-        roster: list[tuple[str, bool, bool, OrgUnit | None]] = []
-        if rng.random() < doctor_share:
-            roster.append((Cadre.DOCTOR, rng.random() < permanent_doctor_share, True, None))
-            if rng.random() < 0.25:
-                roster.append((Cadre.DOCTOR, True, True, None))
-        roster += [(Cadre.ASSISTANT_DOCTOR, True, True, None)] * rng.randint(1, 2)
-        roster += [(Cadre.NURSE, True, True, None)] * rng.randint(1, 2)
-        roster.append((Cadre.MIDWIFE, True, True, None))
-        if rng.random() < 0.6:
-            roster.append((Cadre.PHARMACIST, True, True, None))
-        if rng.random() < 0.4:
-            roster.append((Cadre.TRADITIONAL_MEDICINE, True, True, None))
-        for village in villages.get(station.org_unit_id, []):
-            if rng.random() < village_worker_share:
-                roster.append((Cadre.VILLAGE_HEALTH_WORKER, False, rng.random() < trained_worker_share, village))
-        for n, (cadre, permanent, trained, village) in enumerate(roster, start=1):
-            sex = "F" if cadre in (Cadre.MIDWIFE, Cadre.NURSE) and rng.random() < 0.8 else None
-            qualification = (rng.choice(_QUALIFICATIONS[cadre]) if cadre in _QUALIFICATIONS
-                             else ("Tập huấn nhân viên y tế thôn bản" if trained else ""))
-            people.append(StaffMember(
-                facility=station, staff_code=f"NV{n:03d}", full_name=person_name(rng, sex), cadre=cadre,
-                qualification=qualification, is_permanent=permanent, is_trained=trained, village=village,
-                active_from=start,
-            ))
-    with transaction.atomic():
-        StaffMember.objects.bulk_create(people, batch_size=1000)
-    return len(people)

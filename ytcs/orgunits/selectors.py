@@ -41,10 +41,21 @@ def unit_path_filter(unit: OrgUnit, field: str = "") -> Q:
 
 
 def current_units_for(unit: OrgUnit) -> list[OrgUnit]:
-    """The current unit(s) ``unit`` counts toward, in one query (itself when it is current)."""
-    if unit.valid_to is None:
+    """The current unit(s) ``unit`` rolls up to (itself when it is current), in one query.
+
+    The main successor comes first: the one that received the largest share of the
+    old unit's population (``OrgUnitRollup.weight``), then by official code. This is
+    the one answer for "what did this unit become": a user's effective units
+    (``accounts.scope``), an old province named on the command line.
+    """
+    if unit.is_current:
         return [unit]
-    return [r.current_unit for r in OrgUnitRollup.objects.filter(unit=unit).select_related("current_unit")]
+    rollups = (
+        OrgUnitRollup.objects.filter(unit=unit, current_unit__valid_to__isnull=True)
+        .select_related("current_unit")
+        .order_by("-weight", "current_unit__code", "current_unit__pk")
+    )
+    return [r.current_unit for r in rollups]
 
 
 def rollup_targets(unit: OrgUnit) -> QuerySet:

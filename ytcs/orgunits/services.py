@@ -4,19 +4,17 @@ Org units are not personal data, so these writes leave no audit row; each one
 is a single transaction and safe to re-run.
 """
 
-import random
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ytcs.core.text import fold, nfc
+from ytcs.core.text import fold
 from ytcs.orgunits import loader
 from ytcs.orgunits.csvio import COMMUNE_CODE, LOCAL_CODE, CsvImportError, ImportResult, RowError, read_rows
 from ytcs.orgunits.models import OrgUnit, OrgUnitRollup, OrgUnitSuccession
 from ytcs.orgunits.selectors import today, valid_at
-from ytcs.orgunits.synth import village_names
 
 Level = OrgUnit.Level
 VILLAGE_TYPES = ("Thôn", "Bản", "Tổ dân phố", "Ấp", "Khóm", "Buôn", "Plei", "Làng", "Xóm", "Khu phố", "Sóc", "Tổ")
@@ -127,23 +125,14 @@ def villages_import(*, csv_text: str) -> ImportResult:
         return _villages_write(items)
 
 
-def villages_synthesise(*, commune: OrgUnit, count: int, seed: int) -> list[OrgUnit]:
-    """Plausible villages for a demo commune; returns the commune's villages if it already has some.
+def villages_write(*, villages: list[tuple[OrgUnit, str, str, str]]) -> ImportResult:
+    """Create or update villages given as ``(commune, code, name, village_type)``, in one transaction.
 
-    Codes are ``<commune code>-<nn>``; names follow the region (see :mod:`ytcs.orgunits.synth`).
-    The same ``seed`` gives the same names, and a second call creates nothing.
+    For callers that validated their villages themselves (the demo synthesis in ``ytcs.synth``); a list from
+    outside goes through :func:`villages_import`, which checks every row first.
     """
-    existing = list(commune.children.filter(level=Level.VILLAGE, valid_to__isnull=True).order_by("code"))
-    if existing or count <= 0:
-        return existing
-    rng = random.Random(f"{seed}:{commune.code}")
-    province_code = commune.path.strip("/").split("/")
-    province = OrgUnit.objects.get(pk=int(province_code[1])) if len(province_code) > 1 else commune
-    names = village_names(province_code=province.code, commune_type=commune.unit_type, count=count, rng=rng)
     with transaction.atomic():
-        _villages_write([(commune, f"{commune.code}-{i:02d}", nfc(name), vtype)
-                         for i, (name, vtype) in enumerate(names, start=1)])
-    return list(commune.children.filter(level=Level.VILLAGE, valid_to__isnull=True).order_by("code"))
+        return _villages_write(villages)
 
 
 # --- official crosswalk weights ---------------------------------------------------------------------

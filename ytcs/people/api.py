@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from fhir.resources.R4B.patient import Patient
 from ninja import Body, Query, Router, Schema, Status
 
-from ytcs.accounts.scope import capture_commune, get_resident_for, scoped_households, scoped_residents
+from ytcs.accounts.scope import capture_commune
 from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as people_forms
+from ytcs.people.access import get_resident_for, scoped_households, scoped_residents
 from ytcs.people.dedup.registration import DifferentPeople, DuplicatesFound
 from ytcs.people.exports import record_data
 from ytcs.people.fhir import patient_resource

@@ -32,6 +32,12 @@ class Household(models.Model):
         return self.code
 
 
+class ResidentQuerySet(models.QuerySet):
+    def active(self) -> "ResidentQuerySet":
+        """Registrations still in use: not merged into another (a merged one stays for undo and the audit)."""
+        return self.filter(merged_into__isnull=True)
+
+
 class Resident(models.Model):
     """A person on a commune's register.
 
@@ -95,6 +101,8 @@ class Resident(models.Model):
         _("mức đầy đủ của hồ sơ (%)"), default=0, editable=False,
         help_text="Share of the required record sections that are filled; see people.completeness",
     )
+
+    objects = ResidentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("người dân")

@@ -114,7 +114,7 @@ def _compute_word_stats() -> WordStats:
         return WordStats(counts, total)
     counter: Counter[str] = Counter()
     total = 0
-    for name in Resident.objects.filter(merged_into__isnull=True).values_list("name_folded", flat=True).iterator():
+    for name in Resident.objects.active().values_list("name_folded", flat=True).iterator():
         counter.update(set(name.split()))
         total += 1
     return WordStats(dict(counter), total)

@@ -14,9 +14,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import aggregate_scope, capture_scope, get_resident_for, scoped_residents
+from ytcs.accounts.scope import aggregate_scope, capture_scope
 from ytcs.audit.services import audit_record
 from ytcs.core.text import fold
+from ytcs.people.access import get_resident_for, scoped_residents
 from ytcs.people.models import Household, Resident
 from ytcs.people.query import ParsedQuery, QueryKind, parse_query
 
@@ -46,7 +47,7 @@ def resident_counts(*, actor: User) -> ResidentCounts:
     """Living residents and households in the actor's aggregate scope."""
     area = aggregate_scope(actor).q("commune")
     return ResidentCounts(
-        residents=Resident.objects.filter(area, date_of_death__isnull=True, merged_into__isnull=True).count(),
+        residents=Resident.objects.active().filter(area, date_of_death__isnull=True).count(),
         households=Household.objects.filter(area).count(),
     )
 
@@ -55,7 +56,7 @@ def commune_table(*, actor: User, limit: int = 15) -> list[CommuneRow]:
     """The communes of the actor's area with the most living residents, largest first."""
     area = aggregate_scope(actor).q("commune")
     top = list(
-        Resident.objects.filter(area, date_of_death__isnull=True, merged_into__isnull=True)
+        Resident.objects.active().filter(area, date_of_death__isnull=True)
         .values("commune_id", "commune__name")
         .annotate(n=Count("id"))
         .order_by("-n", "commune__name")[:limit]
@@ -165,7 +166,7 @@ def resident_search(
     parsed = parse_query(query)
     if parsed.kind in (QueryKind.EMPTY, QueryKind.UNKNOWN_NUMBER):
         return SearchResults(parsed, None)
-    base = scoped_residents(actor).filter(merged_into__isnull=True)
+    base = scoped_residents(actor).active()
     if village.strip():
         base = base.filter(village_id__in=villages_matching(actor=actor, text=village))
     if parsed.birth_date:
@@ -246,7 +247,8 @@ def resident_detail(*, actor: User, pk: int, request: HttpRequest | None = None)
     if resident.household_id:
         members = (
             scoped_residents(actor)
-            .filter(household_id=resident.household_id, merged_into__isnull=True)
+            .active()
+            .filter(household_id=resident.household_id)
             .exclude(pk=resident.pk)
             .select_related("village")
             .order_by("birth_date", "pk")

@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from ytcs.core.decorators import login_required_htmx
 from ytcs.people.dedup.selectors import latest_merge_of
 from ytcs.people.selectors import SearchResults, parse_query, resident_detail, resident_search
-from ytcs.web.decorators import login_required_htmx
 
 
 @login_required_htmx

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ytcs.accounts.scope import OutOfScope, capture_scope
+from ytcs.core.decorators import login_required_htmx
 from ytcs.core.labels import field_label, relation_label
 from ytcs.people.dedup import selectors, services
 from ytcs.people.dedup.models import CandidateStatus
 from ytcs.people.models import Resident
-from ytcs.web.decorators import login_required_htmx
 
 
 @login_required_htmx

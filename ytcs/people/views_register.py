@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ytcs.accounts.scope import capture_commune, capture_communes, capture_scope, get_resident_for
+from ytcs.accounts.scope import capture_commune, capture_communes, capture_scope
 from ytcs.audit.services import audit_record
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as f
+from ytcs.people.access import get_resident_for
 from ytcs.people.completeness import record_completeness
 from ytcs.people.dedup.registration import DuplicatesFound, registration_preview
 from ytcs.people.exports import record_data, record_display, record_pdf

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from ytcs.accounts.scope import get_resident_for
 from ytcs.core.datetimes import LocalDateTime
+from ytcs.people.access import get_resident_for
 from ytcs.surveillance import selectors, services
 from ytcs.surveillance.diseases import group_on
 from ytcs.surveillance.models import Classification, Disease, LabResult, Outcome

@@ -20,10 +20,10 @@ from ytcs.accounts.scope import (
     capture_scope,
     effective_unit,
     effective_units,
-    get_resident_for,
 )
 from ytcs.audit.models import AuditAction
 from ytcs.orgunits.models import OrgUnit
+from ytcs.people.access import get_resident_for
 from ytcs.surveillance import charts, conf, selectors, services
 from ytcs.surveillance.forms import (
     CaseFilterForm,

@@ -1,4 +1,4 @@
-"""Views and API modules reach residents and households only through ytcs/accounts/scope.py."""
+"""Views and API modules reach residents and households only through the door, ytcs/people/access.py."""
 
 import re
 from pathlib import Path
@@ -22,7 +22,7 @@ def test_no_view_or_api_module_queries_residents_or_households_directly():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if FORBIDDEN.search(line)
     ]
-    assert offenders == [], "use scoped_residents()/get_resident_for() from ytcs.accounts.scope:\n" + "\n".join(
+    assert offenders == [], "use scoped_residents()/get_resident_for() from ytcs.people.access:\n" + "\n".join(
         offenders
     )
 

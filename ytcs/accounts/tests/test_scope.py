@@ -15,20 +15,19 @@ from ytcs.accounts.scope import (
     capture_scope,
     effective_unit,
     effective_units,
-    get_household_for,
-    get_resident_for,
+    get_in_scope,
     require_aggregate,
     require_capture,
     scoped_aggregate,
-    scoped_households,
-    scoped_residents,
     search_scope,
     unit_change,
 )
 from ytcs.accounts.tests.factories import UserFactory
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction, AuditEvent
-from ytcs.orgunits.models import OrgUnitRollup
+from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
 from ytcs.orgunits.tests.factories import MERGER_DAY, abolished_unit
+from ytcs.people.access import get_resident_for, scoped_residents
 from ytcs.people.models import Household, Resident
 from ytcs.people.tests.factories import HouseholdFactory, ResidentFactory
 
@@ -102,35 +101,25 @@ def test_user_of_a_merged_commune_works_on_the_commune_it_became(world, resident
         require_capture(user, world.old_commune)
 
 
-def test_get_resident_for_answers_404_alike_for_absent_out_of_scope_and_malformed_ids(world, residents):
-    user = UserFactory(role=Role.STATION_STAFF, org_unit=world.commune_b)
-    assert get_resident_for(user, str(residents["b"].pk)) == residents["b"]
-    for pk in (residents["a1"].pk, 10**9, "abc", None, "1 OR 1=1"):
-        with pytest.raises(Http404):
-            get_resident_for(user, pk)
-
-
-def test_refused_attempt_on_an_existing_record_is_audited_and_absent_one_is_not(world, residents):
-    user = UserFactory(role=Role.STATION_STAFF, org_unit=world.commune_b)
-    with pytest.raises(Http404):
-        get_resident_for(user, residents["c1"].pk)
-    with pytest.raises(Http404):
-        get_resident_for(user, 10**9)
-    events = list(AuditEvent.objects.filter(action=AuditAction.DENIED))
-    assert [(e.actor_id, e.resource_id, e.outcome) for e in events] == [(user.pk, str(residents["c1"].pk), "denied")]
-    assert list(events[0].subjects.values_list("resident_id", flat=True)) == [residents["c1"].pk]
-
-
-def test_households_follow_the_same_scope(world):
-    h1 = HouseholdFactory(village=world.village_a1)
-    h2 = HouseholdFactory(village=world.village_a2)
+def test_get_in_scope_opens_a_row_of_any_queryset_within_any_scope(world, residents):
     vhw = UserFactory(role=Role.VILLAGE_HEALTH_WORKER, org_unit=world.village_a1)
-    staff = UserFactory(role=Role.STATION_STAFF, org_unit=world.commune_a)
-    assert list(scoped_households(vhw)) == [h1]
-    assert set(scoped_households(staff)) == {h1, h2}
-    assert get_household_for(vhw, h1.pk) == h1
-    with pytest.raises(Http404):
-        get_household_for(vhw, h2.pk)
+    context = AuditContext(actor=vhw)
+    households = Household.objects.all()
+    household = HouseholdFactory(village=world.village_a1)
+    assert get_in_scope(households, household.pk, scope=capture_scope(vhw), context=context) == household
+    assert get_in_scope(Resident.objects.all(), residents["a1"].pk, scope=capture_scope(vhw), context=context)
+    for pk in (residents["a2"].pk, 10**9, "abc", None):
+        with pytest.raises(OutOfScope):
+            get_in_scope(Resident.objects.all(), pk, scope=capture_scope(vhw), context=context)
+    refused = AuditEvent.objects.get(action=AuditAction.DENIED)
+    assert (refused.resource_type, refused.resource_id, refused.outcome) == (
+        "people.Resident", str(residents["a2"].pk), "denied")
+    assert list(refused.subjects.values_list("resident_id", flat=True)) == [residents["a2"].pk]
+
+
+def test_get_in_scope_refuses_a_model_the_audit_does_not_name(world):
+    with pytest.raises(ValueError):
+        get_in_scope(OrgUnit.objects.all(), world.commune_a.pk, scope=Scope(), context=AuditContext())
 
 
 def test_scope_filter_follows_a_relation_and_uses_its_village_for_village_scopes(world):

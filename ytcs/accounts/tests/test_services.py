@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from ytcs.accounts.models import Role, User
-from ytcs.accounts.scope import scoped_residents
 from ytcs.accounts.services import DEMO_PASSWORD, demo_users_ensure, user_create
 from ytcs.accounts.tests.factories import UserFactory
 from ytcs.audit.models import AuditEvent
+from ytcs.people.access import scoped_residents
 
 
 def test_demo_users_cover_every_role_on_real_units_of_the_province(world, residents):

@@ -1,7 +1,8 @@
 import pytest
 from django.test import Client
 
-from ytcs.accounts.models import User
+from ytcs.accounts.models import Role, User
+from ytcs.audit.models import AuditAction, AuditEvent
 from ytcs.orgunits.models import OrgUnit
 from ytcs.orgunits.selectors import province_lookup
 
@@ -51,9 +52,28 @@ def test_facilities_targets_and_roster(cao_bang, client_in):
     assert [f["code"] for f in listed["items"]] == [station.code]
     targets = client_in.get(f"/api/orgunits/units/{cao_bang.pk}/targets").json()
     assert targets["stations_with_permanent_doctor"] == {"total": 1, "covered": 1, "share": 1.0}
-    roster = client_in.get(f"/api/orgunits/facilities/{station.pk}/staff").json()
-    assert [(s["full_name"], s["cadre"]) for s in roster] == [("Hoàng Thị Lan", "doctor")]
     assert Client().get(f"/api/orgunits/facilities/{station.pk}/staff").status_code == 401
+
+
+def test_a_roster_answers_inside_the_users_aggregate_scope_only_and_is_audited(cao_bang, client_in):
+    """Staff are people too: a signed-in user without the facility's unit in scope gets a 404, not the names."""
+    commune, other = cao_bang.children.order_by("code")[:2]
+    station = HealthFacilityFactory(org_unit=commune)
+    member = StaffMemberFactory(facility=station, full_name="Hoàng Thị Lan")
+    elsewhere = HealthFacilityFactory(org_unit=other)
+    nurse = User.objects.create_user(username="tram", password="mat-khau-dai-1", role=Role.STATION_STAFF,
+                                     org_unit=commune)
+    client = Client()
+    client.force_login(nurse)
+    roster = client.get(f"/api/orgunits/facilities/{station.pk}/staff")
+    assert [(s["full_name"], s["cadre"]) for s in roster.json()] == [("Hoàng Thị Lan", "doctor")]
+    listing = AuditEvent.objects.get(action=AuditAction.LIST)
+    assert (listing.actor_id, listing.resource_type, listing.changes) == (
+        nurse.pk, "orgunits.StaffMember", {"staff": [member.pk]})
+    for asker, facility in ((client, elsewhere), (client_in, station)):
+        refused = asker.get(f"/api/orgunits/facilities/{facility.pk}/staff")
+        assert refused.status_code == 404 and "Hoàng" not in refused.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED, resource_type="orgunits.HealthFacility").count() == 2
 
 
 def test_unit_list_query_count_does_not_grow_with_the_page(three_provinces, client_in, django_assert_num_queries):

@@ -5,60 +5,14 @@ import pytest
 from django.core.management import call_command
 
 from ytcs.orgunits.csvio import CsvImportError
-from ytcs.orgunits.facility_services import (
-    facilities_for_province_create,
-    facilities_import,
-    staff_import,
-    staff_synthesise,
-)
+from ytcs.orgunits.facility_services import facilities_import, staff_import
 from ytcs.orgunits.models import Cadre, FacilityKind, HealthFacility, OrgUnit, StaffMember, TechnicalLevel
 from ytcs.orgunits.selectors import stations_with_permanent_doctor, villages_with_trained_worker
-from ytcs.orgunits.services import villages_synthesise
+from ytcs.synth.orgunits import villages_synthesise
 
 from .factories import HealthFacilityFactory, StaffMemberFactory
 
 Level = OrgUnit.Level
-
-
-@pytest.fixture
-def network(cao_bang):
-    for commune in cao_bang.children.all():
-        villages_synthesise(commune=commune, count=3, seed=1)
-    return facilities_for_province_create(province=cao_bang, seed=1)
-
-
-def test_one_station_per_commune_plus_provincial_facilities(cao_bang, network):
-    communes = set(cao_bang.children.filter(level=Level.COMMUNE))
-    stations = [f for f in network if f.kind == FacilityKind.COMMUNE_STATION]
-    assert {s.org_unit for s in stations} == communes and len(stations) == len(communes)
-    assert {s.technical_level for s in stations} == {TechnicalLevel.PRIMARY}
-    hospital = HealthFacility.objects.get(kind=FacilityKind.PROVINCIAL_GENERAL_HOSPITAL)
-    assert hospital.org_unit == cao_bang and hospital.technical_level == TechnicalLevel.SPECIALISED
-    assert hospital.beds >= 600
-    assert HealthFacility.objects.get(kind=FacilityKind.PROVINCIAL_CDC).technical_level == ""
-    centres = HealthFacility.objects.filter(kind=FacilityKind.HEALTH_CENTRE)
-    assert centres.count() == OrgUnit.objects.filter(level=Level.DISTRICT, parent__code="04").count()
-    for point in HealthFacility.objects.filter(kind=FacilityKind.STATION_POINT).select_related("parent"):
-        assert point.parent.kind == FacilityKind.COMMUNE_STATION and point.parent.org_unit_id == point.org_unit_id
-    assert facilities_for_province_create(province=cao_bang, seed=1) == network
-
-
-def test_staff_shares_drive_the_directive_25_counts(cao_bang, network):
-    created = staff_synthesise(province=cao_bang, seed=1, doctor_share=1.0, permanent_doctor_share=1.0,
-                               village_worker_share=1.0, trained_worker_share=1.0)
-    assert created > 0
-    doctors = stations_with_permanent_doctor(cao_bang)
-    workers = villages_with_trained_worker(cao_bang)
-    assert doctors.covered == doctors.total == cao_bang.children.count()
-    assert workers.covered == workers.total == 3 * cao_bang.children.count()
-    assert staff_synthesise(province=cao_bang, seed=1) == 0
-
-
-def test_no_doctors_and_no_village_workers_when_the_shares_are_zero(cao_bang, network):
-    staff_synthesise(province=cao_bang, seed=1, doctor_share=0.0, village_worker_share=0.0)
-    assert stations_with_permanent_doctor(cao_bang).covered == 0
-    assert villages_with_trained_worker(cao_bang).share == 0
-    assert not StaffMember.objects.filter(cadre=Cadre.DOCTOR).exists()
 
 
 def test_counts_ignore_rotating_departed_and_untrained_staff(cao_bang):

@@ -5,7 +5,7 @@ from django.utils import translation
 from ytcs.orgunits.csvio import CsvImportError
 from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
 from ytcs.orgunits.selectors import units_under
-from ytcs.orgunits.services import villages_import, villages_synthesise
+from ytcs.orgunits.services import villages_import
 
 from .conftest import AFTER
 
@@ -106,16 +106,3 @@ def test_command_prints_every_error_and_fails(communes, tmp_path, capsys):
         call_command("orgunits", "import-villages", str(path))
     err = capsys.readouterr().err
     assert "Dòng 2, cột commune_code" in err and "Dòng 3, cột village_name" in err
-
-
-def test_synthesised_villages_follow_the_region_and_are_idempotent(communes):
-    xa, phuong = communes
-    made = villages_synthesise(commune=xa, count=6, seed=3)
-    assert len(made) == 6 and all(v.name.startswith("Bản ") and v.unit_type == "Bản" for v in made)
-    assert len({v.name for v in made}) == 6
-    assert [v.code for v in made] == [f"{xa.code}-{i:02d}" for i in range(1, 7)]
-    assert villages_synthesise(commune=xa, count=6, seed=3) == made
-    assert OrgUnit.objects.filter(level=Level.VILLAGE).count() == 6
-    wards = villages_synthesise(commune=phuong, count=3, seed=3)
-    assert [v.name for v in wards] == ["Tổ dân phố 1", "Tổ dân phố 2", "Tổ dân phố 3"]
-    assert OrgUnitRollup.objects.filter(unit__level=Level.VILLAGE).count() == 9

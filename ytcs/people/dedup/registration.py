@@ -25,12 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import scoped_residents
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers as ids
+from ytcs.people.access import scoped_residents
 from ytcs.people.dedup.models import CandidateLevel, CandidateStatus, DuplicateCandidate
 from ytcs.people.dedup.scoring import REASON_LABELS, PairScore, Person, score_pair
 from ytcs.people.identifiers import FieldError
@@ -111,7 +111,7 @@ def _person(resident: Resident, commune: OrgUnit) -> Person:
 
 def _given_share(commune: OrgUnit, given: str) -> float:
     """The share of the commune's residents with this (folded) given name, as the scan computes it."""
-    living = Resident.objects.filter(commune=commune, merged_into__isnull=True)
+    living = Resident.objects.active().filter(commune=commune)
     total = living.count()
     same = living.filter(Q(name_folded=given) | Q(name_folded__endswith=f" {given}")).count()
     return max(same, 1) / max(total, 1)
@@ -132,7 +132,7 @@ def likely_duplicates(*, actor: User, resident: Resident, commune: OrgUnit) -> l
         near |= Q(phone=person.phone)
     if person.bhyt_card_number:
         near |= Q(bhyt_card_number=person.bhyt_card_number)
-    rows = scoped_residents(actor).filter(near, merged_into__isnull=True)
+    rows = scoped_residents(actor).active().filter(near)
     if resident.pk:
         rows = rows.exclude(pk=resident.pk)
     share = _given_share(commune, person.words[-1]) if person.words else 0.01

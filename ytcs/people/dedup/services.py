@@ -76,7 +76,7 @@ def duplicates_scan_commune(*, commune: OrgUnit, result: ScanResult | None = Non
     result = result or ScanResult()
     people = [
         Person(*row)
-        for row in Resident.objects.filter(commune=commune, merged_into__isnull=True).values_list(*Person.FIELDS)
+        for row in Resident.objects.active().filter(commune=commune).values_list(*Person.FIELDS)
     ]
     share = _given_share(people)
     found: dict[tuple[int, int], tuple[float, str, list]] = {}

@@ -12,7 +12,7 @@ import pytest
 from ytcs.core.text import fold
 from ytcs.people.dedup.names import sound_key, untelex
 from ytcs.people.dedup.scoring import POINTS, REASON_LABELS, Person, score_pair
-from ytcs.people.synth.data import names
+from ytcs.synth.people.data import names
 
 BORN = datetime.date(1980, 5, 7)
 PHONE = "0912345678"

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.http import Http404
 
-from ytcs.accounts.scope import get_resident_for, scoped_residents
 from ytcs.audit.models import AuditEvent
+from ytcs.people.access import get_resident_for, scoped_residents
 from ytcs.people.life_events import birth_register, death_register, residence_move, residents_living_in
 from ytcs.people.models import LifeEvent, ResidenceHistory
 from ytcs.people.services import RegisterError, household_register, resident_create

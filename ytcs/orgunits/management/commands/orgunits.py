@@ -1,4 +1,7 @@
-"""``ytcs orgunits <subcommand>``: load units, import CSVs, synthesise the demo network, show a unit."""
+"""``ytcs orgunits <subcommand>``: load units, import CSVs, show a unit.
+
+``ytcs orgunits synth`` (the demo network) is added by ``ytcs.synth`` through :mod:`ytcs.core.commands`.
+"""
 
 from datetime import date
 from pathlib import Path
@@ -6,11 +9,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from ytcs.core.commands import add_subcommands, run_subcommand
 from ytcs.orgunits import facility_services, services
 from ytcs.orgunits.csvio import CsvImportError
 from ytcs.orgunits.models import OrgUnit
 from ytcs.orgunits.selectors import (
-    province_lookup_any_era,
     rollup_targets,
     stations_with_permanent_doctor,
     today,
@@ -36,11 +39,7 @@ class Command(BaseCommand):
                           help="Only this current province (name or code; repeatable). Default: all 34.")
         for name in _IMPORTS:
             sub.add_parser(name, help=f"{name} FILE.csv (all rows or none)").add_argument("file", type=Path)
-        synth = sub.add_parser("synth", help="Demo villages, facilities and staff for some provinces")
-        synth.add_argument("--province", action="append", required=True)
-        synth.add_argument("--villages-per-commune", type=int, default=8)
-        synth.add_argument("--seed", type=int, default=1)
-        synth.add_argument("--doctor-share", type=float, default=0.7)
+        add_subcommands("orgunits", sub)
         show = sub.add_parser("show", help="A unit by code: its place, validity, successors and coverage")
         show.add_argument("code")
         show.add_argument("--as-of", type=date.fromisoformat, default=None)
@@ -67,28 +66,10 @@ class Command(BaseCommand):
                     self.stderr.write(str(error))
                 raise CommandError(_("Không nhập gì: %d lỗi.") % len(exc.errors)) from exc
             self.stdout.write(str(result))
-        elif action == "synth":
-            self._synth(options)
-        else:
+        elif action == "show":
             self._show(options["code"], options["as_of"] or today())
-
-    def _province(self, text: str) -> OrgUnit:
-        province = province_lookup_any_era(text)
-        if province is None:
-            raise CommandError(_("Không tìm thấy tỉnh/thành phố “%s” (đã chạy `ytcs orgunits load` chưa?)") % text)
-        return province
-
-    def _synth(self, options: dict) -> None:
-        for text in options["province"]:
-            province = self._province(text)
-            communes = OrgUnit.objects.filter(parent=province, level=OrgUnit.Level.COMMUNE, valid_to__isnull=True)
-            villages = sum(len(services.villages_synthesise(commune=c, count=options["villages_per_commune"],
-                                                            seed=options["seed"])) for c in communes)
-            facilities = facility_services.facilities_for_province_create(province=province, seed=options["seed"])
-            staff = facility_services.staff_synthesise(province=province, seed=options["seed"],
-                                                       doctor_share=options["doctor_share"])
-            self.stdout.write(f"{province.name}: {villages} villages, {len(facilities)} facilities, "
-                              f"{staff} new staff")
+        else:
+            run_subcommand(self, "orgunits", action, options)
 
     def _show(self, code: str, as_of: date) -> None:
         unit = next((u for level in OrgUnit.Level.values if (u := unit_by_code(code, level=level, as_of=as_of))),

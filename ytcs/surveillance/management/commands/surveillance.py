@@ -1,4 +1,7 @@
-"""``ytcs surveillance <action>``: the disease list, the weekly detection job, count repair and demo data."""
+"""``ytcs surveillance <action>``: the disease list, the weekly detection job, count repair and demo data.
+
+``ytcs surveillance synth`` (the demo data) is added by ``ytcs.synth`` through :mod:`ytcs.core.commands`.
+"""
 
 import datetime as dt
 import time
@@ -6,6 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from ytcs.core.commands import add_subcommands, run_subcommand
 from ytcs.orgunits.models import OrgUnit
 
 
@@ -36,14 +40,15 @@ class Command(BaseCommand):
         detect.add_argument("--workers", type=int, help="Processes for the detection engine")
         rebuild = sub.add_parser("rebuild-counts", help="Recompute the weekly count table from case/weekly reports")
         rebuild.add_argument("--province", help="Province name or code (default: all)")
-        synth = sub.add_parser("synth", help="Plausible weekly surveillance data with a measles burst (demo)")
-        synth.add_argument("--province", required=True, help="Province name or code")
-        synth.add_argument("--years", type=int, default=7)
-        synth.add_argument("--seed", type=int, default=1)
-        synth.add_argument("--as-of", type=dt.date.fromisoformat, help="Last day of the data (default today)")
+        add_subcommands("surveillance", sub)
 
     def handle(self, *args: object, **options: object) -> None:
-        getattr(self, "_" + str(options["action"]).replace("-", "_"))(options)
+        action = str(options["action"])
+        own = getattr(self, "_" + action.replace("-", "_"), None)
+        if own is None:
+            run_subcommand(self, "surveillance", action, options)
+        else:
+            own(options)
 
     def _load_diseases(self, options: dict) -> None:
         from ytcs.surveillance.diseases import load_diseases
@@ -79,12 +84,3 @@ class Command(BaseCommand):
         else:
             written = rebuild_weekly_counts()
         self.stdout.write(f"weekly counts: {written} cells written")
-
-    def _synth(self, options: dict) -> None:
-        from ytcs.surveillance.synth import synthesise
-
-        summary = synthesise(
-            province=_province(options["province"])[0], years=options["years"], seed=options["seed"],
-            as_of=options["as_of"] or timezone.localdate(),
-        )
-        self.stdout.write(summary)

@@ -1,0 +1,69 @@
+"""The door to residents and households: rows a user may open, through the scope of ``ytcs.accounts.scope``.
+
+Views, API endpoints and the selectors of every app reach ``Resident`` and ``Household`` rows only through
+these functions (``accounts/tests/test_one_door.py`` fails the build when an edge queries them directly).
+Each is the generic access check (:func:`~ytcs.accounts.scope.get_in_scope`) applied to the register: a
+record outside the user's search scope answers 404 exactly like one that does not exist, and a refused
+attempt on one that exists is audited as ``denied`` naming the person.
+
+A module of its own rather than part of ``selectors.py``: the selectors of clinical and surveillance open
+residents too, and this keeps their import to the door alone, not the register's search and pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from ytcs.accounts.models import User
+from ytcs.accounts.scope import get_in_scope, search_scope
+from ytcs.audit.context import AuditContext
+from ytcs.people.models import Household, Resident
+
+
+def scoped_residents(user: User) -> QuerySet[Resident]:
+    """Residents ``user`` may search and open. The only door to ``Resident`` rows for views and APIs."""
+    return Resident.objects.filter(search_scope(user).q("commune"))
+
+
+def scoped_households(user: User) -> QuerySet[Household]:
+    """Households ``user`` may search and open."""
+    return Household.objects.filter(search_scope(user).q("commune"))
+
+
+def get_resident_for(user: User, pk: Any, *, request: HttpRequest | None = None) -> Resident:
+    """The resident with ``pk`` if ``user`` may open it; 404 for absent and out-of-scope alike.
+
+    A refused attempt on a record that exists is written to the audit trail
+    (action ``denied``) so probing shows up in "who tried to see this person".
+    """
+    residents = Resident.objects.select_related("commune", "village", "household")
+    return get_in_scope(residents, pk, scope=search_scope(user), context=_context(user, request))
+
+
+def get_household_for(user: User, pk: Any, *, request: HttpRequest | None = None) -> Household:
+    """The household with ``pk`` if ``user`` may open it; 404 otherwise (a refusal audited as for a resident)."""
+    households = Household.objects.select_related("commune", "village")
+    return get_in_scope(households, pk, scope=search_scope(user), context=_context(user, request))
+
+
+def get_resident_record_for(user: User, queryset: QuerySet, pk: Any, *, request: HttpRequest | None = None) -> Any:
+    """The row ``pk`` of ``queryset`` (a model with a ``resident`` link) if ``user`` may open its resident.
+
+    Visits, problem-list entries and other per-person records are reached through their resident's scope,
+    so they answer 404 exactly when the resident would; a refusal is audited as one on that record, naming
+    its resident.
+    """
+    rows = queryset.select_related("resident__commune", "resident__village", "resident__household")
+    return get_in_scope(
+        rows, pk, scope=search_scope(user), field="resident__commune", context=_context(user, request)
+    )
+
+
+def _context(user: User, request: HttpRequest | None) -> AuditContext:
+    if request is None:
+        return AuditContext(actor=user)
+    return replace(AuditContext.from_request(request), actor=user)
