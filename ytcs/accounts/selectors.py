@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-from django.http import HttpRequest
 
 from ytcs.accounts.models import User
 from ytcs.accounts.scope import OutOfScope, aggregate_scope, is_system_admin
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.orgunits.models import OrgUnit, OrgUnitSuccession
 from ytcs.orgunits.selectors import current_units_for
 
@@ -34,14 +33,15 @@ class UserToMove:
         return self.user.org_unit
 
 
-def users_to_move(*, actor: User | Any | None, request: HttpRequest | None = None) -> list[UserToMove]:
+def users_to_move(*, context: AuditContext) -> list[UserToMove]:
     """Active users attached to units that are no longer valid, within the administrator's area.
 
     A user is in the area when their old unit or one of its successors lies in the
     administrator's aggregate scope. Everyone but an active system administrator gets a 404;
-    ``actor=None`` is the command line (``ytcs users to-move``), whose operator sees every unit.
+    A context without an actor is the command line (``ytcs users to-move``), whose operator sees every unit.
     The listing is audited (the usernames shown are staff data).
     """
+    actor = context.actor
     if actor is not None and not is_system_admin(actor):
         raise OutOfScope
     scope = aggregate_scope(actor) if actor is not None else None
@@ -63,7 +63,7 @@ def users_to_move(*, actor: User | Any | None, request: HttpRequest | None = Non
         UserToMove(user, successors[user.org_unit_id], since.get(user.org_unit_id) or user.org_unit.valid_to)
         for user in rows
     ]
-    audit_record(actor=actor, action=AuditAction.LIST, resource_type="user", resource_id="to-move", request=request)
+    audit_record(context=context, action=AuditAction.LIST, resource_type=ResourceType.USER, resource_id="to-move")
     return result
 
 

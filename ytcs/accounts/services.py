@@ -1,4 +1,4 @@
-"""Creating users: real accounts from the command line, and the demo accounts."""
+"""Users: real accounts from the command line, the demo accounts, and the audit rows of logging in and out."""
 
 from dataclasses import dataclass
 
@@ -8,8 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ytcs.accounts.models import Role, User
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.errors import DomainError, FieldError
 from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
 
 # The org-unit level each role works at; a system administrator may sit anywhere.
@@ -40,32 +43,34 @@ def user_create(
     org_unit: OrgUnit,
     password: str | None,
     may_open_records: bool | None = None,
-    actor: User | None = None,
+    context: AuditContext | None = None,
 ) -> User:
     """Create an active user after checking the role fits the unit's level and the password the validators.
 
-    ``password=None`` creates an account that cannot log in until a password is set.
+    ``password=None`` creates an account that cannot log in until a password is set. ``context`` defaults
+    to the command line (``ytcs users create``).
     """
     expected = ROLE_LEVELS.get(Role(role))
     if expected is not None and org_unit.level != expected:
-        raise ValidationError(
-            _("Vai trò %(role)s phải gắn với đơn vị cấp %(level)s, không phải %(unit)s."),
-            params={"role": Role(role).label, "level": OrgUnit.Level(expected).label, "unit": org_unit.name},
-            code="role_level",
-        )
+        raise DomainError.one("org_unit", "role_level", _(
+            "Vai trò %(role)s phải gắn với đơn vị cấp %(level)s, không phải %(unit)s."
+        ) % {"role": Role(role).label, "level": OrgUnit.Level(expected).label, "unit": org_unit.name})
     user = User(username=username, role=role, org_unit=org_unit, may_open_records=may_open_records)
-    if password is None:
-        user.set_unusable_password()
-    else:
-        validate_password(password, user)
-        user.set_password(password)
-    user.full_clean()
+    try:
+        if password is None:
+            user.set_unusable_password()
+        else:
+            validate_password(password, user)
+            user.set_password(password)
+        user.full_clean()
+    except ValidationError as exc:
+        raise DomainError(_field_errors(exc)) from exc
     with transaction.atomic():
         user.save()
         audit_record(
-            actor=actor,
+            context=context or AuditContext.system("users"),
             action=AuditAction.CREATE,
-            resource_type="user",
+            resource_type=ResourceType.USER,
             resource_id=user.pk,
             changes={"username": [None, username], "role": [None, role], "org_unit": [None, org_unit.pk]},
         )
@@ -127,3 +132,37 @@ def _merged_commune(province: OrgUnit, commune: OrgUnit) -> OrgUnit | None:
     in_province = old.filter(current_unit__path__startswith=province.path)
     rollup = old.filter(current_unit=commune).first() or in_province.first()
     return rollup.unit if rollup else None
+
+
+def _field_errors(exc: ValidationError) -> list[FieldError]:
+    """Django's model and password validation as the project's field errors (password errors name ``password``)."""
+    if not hasattr(exc, "error_dict"):
+        return [FieldError("password", error.code or "invalid", message) for error in exc.error_list
+                for message in error.messages]
+    return [FieldError(field, error.code or "invalid", message)
+            for field, errors in exc.error_dict.items() for error in errors for message in error.messages]
+
+
+def user_deactivate(*, context: AuditContext, user: User) -> None:
+    """Stop ``user`` from logging in; their audit rows keep pointing at them."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(context=context, action=AuditAction.UPDATE, resource_type=ResourceType.USER,
+                     resource_id=user.pk, changes={"is_active": [True, False]})
+
+
+def login_record(*, context: AuditContext) -> None:
+    """A successful login of ``context.actor``."""
+    audit_record(context=context, action=AuditAction.LOGIN, resource_type=ResourceType.USER,
+                 resource_id=context.actor.pk)
+
+
+def login_failure_audit(*, context: AuditContext, outcome: str) -> None:
+    """A refused login: ``context.actor`` stands for the name typed (``failed``, ``throttled``, ``incomplete``)."""
+    audit_record(context=context, action=AuditAction.LOGIN_FAILED, resource_type=ResourceType.USER, outcome=outcome)
+
+
+def logout_record(*, context: AuditContext) -> None:
+    audit_record(context=context, action=AuditAction.LOGOUT, resource_type=ResourceType.USER,
+                 resource_id=context.actor.pk)

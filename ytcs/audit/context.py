@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+JOB_PREFIX = "job:"  # ``client`` of an event written by a command or job
+
 
 @dataclass(frozen=True)
 class AuditContext:
@@ -37,7 +39,7 @@ class AuditContext:
     @classmethod
     def system(cls, job: str, *, actor: Any = None) -> AuditContext:
         """A command or scheduled job, optionally acting for a named user (``ytcs import --user``)."""
-        return cls(actor=actor, client=f"job:{job}"[:300], job=job)
+        return cls(actor=actor, client=f"{JOB_PREFIX}{job}"[:300], job=job)
 
     @property
     def user(self) -> Any:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ytcs.accounts.models import Role
+from ytcs.audit.context import JOB_PREFIX
 from ytcs.audit.models import AuditEvent
 from ytcs.core.labels import field_label, model_for, model_label, relation_label
 from ytcs.orgunits.models import OrgUnit
@@ -150,6 +151,12 @@ class EventView:
     outcome: str
     changes: list[Change]
     resident_id: int | None  # the resident the event is about, for the "who saw this person" link
+    client: str  # the browser, or "command line" for a ytcs command or job (``AuditContext.system``)
+
+
+def client_label(client: str) -> str:
+    """The client as stored, except a command or job, which reads as the command line."""
+    return str(gettext_lazy("Dòng lệnh")) if client.startswith(JOB_PREFIX) else client
 
 
 def role_label(code: str) -> str:
@@ -311,6 +318,7 @@ def event_views(events: list[AuditEvent]) -> list[EventView]:
             outcome=str(OUTCOMES.get(event.outcome, event.outcome)),
             changes=change_list(event.resource_type, event.changes),
             resident_id=_resident_of(event),
+            client=client_label(event.client),
         )
         for event in events
     ]

@@ -3,12 +3,18 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from ytcs.accounts.models import User
 from ytcs.accounts.scope import OutOfScope, is_system_admin
-from ytcs.audit.models import AuditEvent, AuditSubject
+from ytcs.audit.context import AuditContext
+from ytcs.audit.models import AuditAction, AuditEvent, AuditSubject
+from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
+
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -62,3 +68,24 @@ def residents_seen_count(*, actor: User, user_id: int) -> int:
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_event_page(
+    *, context: AuditContext, filters: AuditFilter, page: str | int | None, looked_at: str, subject_ids: list[int]
+) -> Page:
+    """One page of :func:`audit_event_list`; reading the trail is itself audited.
+
+    ``looked_at`` says which view of the trail was read (``all``, ``resident:12``, ``user:3``); the page's
+    events are read before this visit's own event is written, so it never lists itself.
+    """
+    events = audit_event_list(actor=context.actor, filters=filters)
+    result = Paginator(events, PAGE_SIZE).get_page(page)
+    result.object_list = list(result.object_list)
+    audit_record(
+        context=context,
+        action=AuditAction.LIST,
+        resource_type=ResourceType.AUDIT_EVENT,
+        resource_id=looked_at,
+        subject_ids=subject_ids,
+    )
+    return result

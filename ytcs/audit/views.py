@@ -4,20 +4,16 @@ from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ytcs.accounts.models import User
 from ytcs.accounts.scope import OutOfScope
+from ytcs.audit.context import AuditContext
 from ytcs.audit.display import event_views
 from ytcs.audit.forms import AuditFilterForm
-from ytcs.audit.models import AuditAction
-from ytcs.audit.selectors import AuditFilter, audit_event_list, require_audit_reader, residents_seen_count
-from ytcs.audit.services import audit_record
+from ytcs.audit.selectors import AuditFilter, audit_event_page, require_audit_reader, residents_seen_count
 from ytcs.people.access import scoped_residents
-
-PAGE_SIZE = 50
 
 
 @login_required
@@ -62,17 +58,8 @@ def _render(
     subject_ids: list[int],
     extra: dict[str, Any],
 ) -> HttpResponse:
-    events = audit_event_list(actor=request.user, filters=filters)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)  # read before this visit's own event is written
-    audit_record(
-        actor=request.user,
-        action=AuditAction.LIST,
-        resource_type="audit",
-        resource_id=resource_id,
-        subject_ids=subject_ids,
-        request=request,
-    )
+    page = audit_event_page(context=AuditContext.from_request(request), filters=filters,
+                            page=request.GET.get("page"), looked_at=resource_id, subject_ids=subject_ids)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "events": event_views(page.object_list), "query": query.urlencode(),

@@ -3,13 +3,13 @@
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from ytcs.accounts.models import Role, User
 from ytcs.accounts.services import DEMO_PASSWORD, demo_users_ensure, user_create
 from ytcs.accounts.tests.factories import UserFactory
 from ytcs.audit.models import AuditEvent
+from ytcs.core.errors import DomainError
 from ytcs.people.access import scoped_residents
 
 
@@ -53,12 +53,12 @@ def test_province_without_merged_communes_gets_no_merged_demo_user(world):
 
 
 def test_user_create_checks_role_level_and_password_and_audits(world):
-    with pytest.raises(ValidationError, match="phải gắn với đơn vị cấp"):
+    with pytest.raises(DomainError, match="phải gắn với đơn vị cấp"):
         user_create(username="x", role=Role.STATION_STAFF, org_unit=world.province_p, password="dai-du-ky-tu-1")
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError):
         user_create(username="x", role=Role.STATION_STAFF, org_unit=world.commune_a, password="password123")
     user = user_create(username="x", role=Role.STATION_STAFF, org_unit=world.commune_a, password="dai-du-ky-tu-1")
-    event = AuditEvent.objects.get(resource_type="user")
+    event = AuditEvent.objects.get(resource_type="accounts.User")
     assert event.resource_id == str(user.pk) and "password" not in event.changes
 
 

@@ -77,7 +77,7 @@ def test_filters_by_user_action_resident_and_date(client, admin, trail):
 def test_reading_the_trail_is_itself_audited(client, admin, trail):
     client.force_login(admin)
     client.get(f"/audit/resident/{trail['b']}/")
-    event = AuditEvent.objects.filter(resource_type="audit").get()
+    event = AuditEvent.objects.filter(resource_type="audit.AuditEvent").get()
     assert (event.actor_id, event.action, event.resource_id) == (admin.pk, "list", f"resident:{trail['b']}")
     assert list(event.subjects.values_list("resident_id", flat=True)) == [trail["b"]]
 

@@ -5,14 +5,13 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from ytcs.accounts.models import Role, User
 from ytcs.accounts.selectors import users_to_move
-from ytcs.accounts.services import user_create
-from ytcs.audit.models import AuditAction
-from ytcs.audit.services import audit_record
+from ytcs.accounts.services import user_create, user_deactivate
+from ytcs.audit.context import AuditContext
+from ytcs.core.errors import DomainError
 from ytcs.orgunits.models import OrgUnit
 
 _LEVELS = {"country": 0, "province": 1, "district": 2, "commune": 3, "village": 4}
@@ -56,26 +55,21 @@ class Command(BaseCommand):
                 username=options["username"], role=options["role"], org_unit=unit, password=password,
                 may_open_records=opens,
             )
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+        except DomainError as exc:
+            raise CommandError("; ".join(e.message for e in exc.errors)) from exc
         self.stdout.write(f"created {user.username} ({user.get_role_display()}, {unit.name})")
 
     def _deactivate(self, username: str) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user named {username!r}")
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        audit_record(
-            actor=None, action=AuditAction.UPDATE, resource_type="user", resource_id=user.pk,
-            changes={"is_active": [True, False]},
-        )
+        user_deactivate(context=AuditContext.system("users deactivate"), user=user)
         self.stdout.write(f"deactivated {username}")
 
 
     def _to_move(self) -> None:
         """One tab-separated line per user: username, role, old unit, successor(s) (main one first), since."""
-        rows = users_to_move(actor=None)
+        rows = users_to_move(context=AuditContext.system("users to-move"))
         if not rows:
             self.stdout.write("no active user is attached to an abolished unit")
             return
