@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
 
 from ytcs.core.errors import DomainError, FieldError
 
@@ -35,6 +36,14 @@ class ErrorOut(Schema):
     """The one error body of the API."""
 
     errors: list[ErrorItem]
+
+
+class Pages(LimitOffsetPagination):
+    """ninja's limit/offset pagination with both bounded, so a huge number is a 422, not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 def error_response(api: NinjaAPI, request: HttpRequest, errors: Sequence[FieldError], status: int) -> HttpResponse:

@@ -104,6 +104,14 @@ class FuzzSession:
         self.headers = {"X-CSRFToken": token, "Accept-Language": "vi"}
         self.ids = {kind: [r.pk for r in records] for kind, records in world.records.items()}
 
+    def in_scope(self, name: str) -> str:
+        """A value for path parameter ``name`` naming a record of the user's own commune."""
+        kind = ID_INPUTS.get(name)
+        if kind is None:
+            return WORD_INPUTS.get(name, ["x"])[0]
+        home = self.user.org_unit
+        return str(next(r.pk for r in self.world.records[kind] if r.commune == home))
+
     @classmethod
     @contextmanager
     def open(cls, **world_size: int) -> Iterator[FuzzSession]:

@@ -177,4 +177,5 @@ def _commune_records(world: GuardWorld, commune: OrgUnit, author: User, disease:
     if len(members) == 2:
         pair = DuplicateCandidate.objects.create(left=members[0], right=members[1], commune=commune, score=12.0,
                                                  level="possible")
-        world.add(Record("duplicate", pair, commune, members[0].village, (members[0].pk, members[1].pk)))
+        # a pair is reviewed by the commune's station: a village worker sees only one of the two
+        world.add(Record("duplicate", pair, commune, None, (members[0].pk, members[1].pk)))
