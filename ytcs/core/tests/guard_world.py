@@ -130,14 +130,14 @@ def _person(world: GuardWorld, commune: OrgUnit, village: OrgUnit | None, author
     if village is not None:
         household = Household.objects.create(code=f"HGD-{tag}", commune=commune, village=village, address="Xóm 1")
     resident = ResidentFactory(commune=commune, village=village, household=household, given_name=f"Khách{tag}",
-                               cccd=None, phone="0912345678")
+                               sex="F", cccd=None, phone="0912345678")  # a woman: a birth can be registered
     if household is not None:
         Household.objects.filter(pk=household.pk).update(head=resident)
         world.add(Record("household", household, commune, village, (resident.pk,)))
     people = (resident.pk,)
     world.add(Record("resident", resident, commune, village, people))
     visit = Encounter.objects.create(resident=resident, commune=commune, occurred_at=now - dt.timedelta(days=3),
-                                     payer="bhyt", outcome="treated", reason="Tái khám")
+                                     payer="self_pay", outcome="treated", reason="Tái khám")
     world.add(Record("encounter", visit, commune, village, people))
     condition = Condition.objects.create(resident=resident, icd10_code="I10", source="manual",
                                          onset_date=dt.date(2020, 1, 1))

@@ -28,7 +28,7 @@ from django.utils import timezone
 # Inputs named like this carry the id of a record of that kind (``guard_world.Record.kind``).
 INPUT_KINDS = {
     "resident_id": "resident", "resident_pk": "resident", "resident": "resident",
-    "household_id": "household", "encounter_id": "encounter", "condition_id": "condition",
+    "household_id": "household", "household": "household", "encounter_id": "encounter", "condition_id": "condition",
     "case_id": "case", "signal_id": "signal", "alert_id": "alert", "facility_id": "facility", "entry_id": "allergy",
     "unit_id": "unit", "unit": "unit", "commune": "unit", "commune_id": "unit", "village": "unit", "village_id": "unit",
 }
@@ -49,6 +49,8 @@ NOT_PROBED = {
 }
 # Routes serving public reference data: the administrative geography and the facility registry.
 REFERENCE_DATA = ("/api/orgunits/units",)
+# Path words of pages that are the form of a write (seeing one needs the right to write).
+FORM_WORDS = {"new", "edit", "event"}
 # Forms whose unit or resident fields filter a search rather than name a target.
 SEARCH_FORMS = {"/people/search/"}
 SKIPPED_PREFIXES = ("/api/", "/i18n/", "/static/", "/login/", "/logout/")
@@ -69,13 +71,20 @@ def values() -> dict[str, Any]:
         "disease": "soi", "diagnosed_at": _now(2), "age_years": 5, "classification": "suspected",
         "lab_result": "not_tested", "outcome": "under_treatment",
         "iso_year": iso[0], "iso_week": iso[1], "lines": [],
-        "occurred_at": _now(1), "payer": "bhyt", "reason": "Khám", "diagnoses": [{"code": "J06.9", "is_primary": True}],
+        "occurred_at": _now(1), "payer": "self_pay", "reason": "Khám",
+        "diagnoses": [{"code": "J06.9", "is_primary": True}],
         "icd10_code": "E11", "to_status": "investigating", "note": "Kiểm tra", "reason_void": "Nhập nhầm",
         "died_on": str(today - dt.timedelta(days=1)), "cause_icd10": "I21",
         "moved_on": str(today - dt.timedelta(days=1)), "to_commune_code": "00000",
-        "child": {"given_name": "Bé", "sex": "F", "birth_date": str(today - dt.timedelta(days=2))},
-        "kind": "drug", "agent": "Penicillin", "decision": "not_duplicate",
+        "child": {"family_name": "Nông", "given_name": "Bé", "sex": "F",
+                  "birth_date": str(today - dt.timedelta(days=2))},
+        "kind": "drug", "agent": "Penicillin", "decision": "not_duplicate", "dx-code": "J06.9",
     }
+
+
+def value_for(name: str, known: dict[str, Any]) -> Any:
+    """The value for a form field, also for a formset's (``members-0-given_name`` → ``given_name``)."""
+    return known.get(name, known.get(name.rsplit("-", 1)[-1]))
 
 
 def scalar_values() -> tuple[tuple[str, Any], ...]:
@@ -204,10 +213,11 @@ def discover_web(discovery: Discovery) -> list[str]:
 
 
 def mark_forms(discovery: Discovery) -> None:
-    """A GET on a route that also takes a POST shows the form of a write."""
+    """A GET of a page that is the form of a write (``…/new/``, ``…/edit/``, ``…/event/…``, and posted to)."""
     posted = {e.route for e in discovery.endpoints.values() if e.method == "POST" and e.where == "path"}
     for label, endpoint in list(discovery.endpoints.items()):
-        if endpoint.method == "GET" and not endpoint.api and endpoint.route in posted:
+        words = set(endpoint.route.strip("/").split("/"))
+        if endpoint.method == "GET" and not endpoint.api and endpoint.route in posted and words & FORM_WORDS:
             discovery.endpoints[label] = replace(endpoint, form=True)
 
 
@@ -235,9 +245,10 @@ def api_body(document: dict, operation: dict, values: dict[str, Any]) -> dict[st
     for name, prop in schema.get("properties", {}).items():
         if name in INPUT_KINDS or name in {"household", "head", "mother"}:
             continue  # set from the target record
-        if name in values:
+        required = name in schema.get("required", [])
+        if name in values and (required or prop.get("default") in (None, "")):  # keep a meaningful default
             body[name] = values[name]
-        elif name in schema.get("required", []):
+        elif required:
             body[name] = _placeholder(resolve_ref(document, prop))
     return body
 
@@ -293,9 +304,11 @@ class FormParser(HTMLParser):
         elif self._form is not None and tag == "input" and a.get("name"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
-            if a.get("type") in ("submit", "button", "file"):
+            if a.get("type") == "file":
                 return
-            self._form.setdefault(a["name"], a.get("value", ""))
+            self._form.setdefault(a["name"], a.get("value", ""))  # the first submit button is the one pressed
+        elif self._form is not None and tag == "button" and a.get("name") and not a["name"].startswith("add_"):
+            self._form.setdefault(a["name"], a.get("value", ""))  # an ``add_…`` button only adds a form row
         elif self._form is not None and tag == "select" and a.get("name"):
             self._select = a["name"]
             self._form.setdefault(self._select, "")
@@ -337,7 +350,7 @@ def add_form(discovery: Discovery, action: str, fields: dict[str, str]) -> None:
     if route.startswith(SKIPPED_PREFIXES) or route in SEARCH_FORMS:
         return
     known = values()
-    body = {k: (known.get(k, v) if v == "" else v) for k, v in fields.items() if k != "csrfmiddlewaretoken"}
+    body = {k: (value_for(k, known) or v if v == "" else v) for k, v in fields.items() if k != "csrfmiddlewaretoken"}
     frozen = tuple(sorted((k, v) for k, v in body.items() if k not in INPUT_KINDS and not isinstance(v, list | dict)))
     named = [n for n in fields if n in INPUT_KINDS]
     if params:
