@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
 
 from ytcs.core.errors import DomainError, FieldError
 
@@ -35,6 +36,14 @@ class ErrorOut(Schema):
     """The one error body of the API."""
 
     errors: list[ErrorItem]
+
+
+class Pages(LimitOffsetPagination):
+    """ninja's limit/offset pagination with both bounded, so a huge number is a 422, not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 def error_response(api: NinjaAPI, request: HttpRequest, errors: Sequence[FieldError], status: int) -> HttpResponse:
@@ -83,8 +92,35 @@ def schema_errors(exc: ValidationError) -> list[FieldError]:
     return errors
 
 
+def document_error_responses(schema: dict) -> dict:
+    """Declare :class:`ErrorOut` as the ``4XX`` answer of every operation of an OpenAPI document.
+
+    The handlers answer every router's refusals with it, so the document says so once for all operations,
+    today's and tomorrow's; a status an operation declares itself keeps its own schema. The body is published
+    as ``components/schemas/ErrorOut`` (replacing any app model of the same name).
+    """
+    body = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(body.pop("$defs", {}))
+    components["ErrorOut"] = body
+    answer = {
+        "description": "The one error body (422 input, 400 not JSON, 401, 403, 404, 413, 429)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            operation.setdefault("responses", {}).setdefault("4XX", answer)
+    return schema
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
-    """Make every router of ``api`` answer refusals with :class:`ErrorOut`."""
+    """Make every router of ``api`` answer refusals with :class:`ErrorOut`, and say so in its OpenAPI document."""
+    openapi_schema = api.get_openapi_schema
+
+    def documented_openapi_schema(**kwargs: object) -> dict:
+        return document_error_responses(openapi_schema(**kwargs))
+
+    api.get_openapi_schema = documented_openapi_schema
 
     def domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return error_response(api, request, exc.errors, 422)

@@ -10,10 +10,11 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ytcs.accounts.rosters import facility_staff_list
 from ytcs.audit.context import AuditContext
+from ytcs.core.api import Pages
 from ytcs.orgunits.models import OrgUnit
 from ytcs.orgunits.selectors import (
     facilities_in,
@@ -104,7 +105,7 @@ class TargetsOut(Schema):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_units(request, q: str = "", level: int | None = None, parent: int | None = None,
                as_of: date | None = None):
     """Search units by name (any case, with or without marks) or exact code."""
@@ -131,7 +132,7 @@ def get_crosswalk(request, unit_id: int):
 
 
 @router.get("/units/{unit_id}/facilities", response=list[FacilityOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_facilities(request, unit_id: int, kind: str = "", as_of: date | None = None):
     unit = get_object_or_404(OrgUnit, pk=unit_id)
     facilities = facilities_in(unit, as_of=as_of or today())

@@ -1,0 +1,239 @@
+"""Guard rail: the leak probe. Every route taking a personal record's id or a unit — found in the URL conf,
+the pages' forms and the OpenAPI document, not listed by hand — is sent, by users of every role at units
+inside and outside each other's scope, every record of its kind; the answers must follow the refusal rule
+and leave the audit rows (``leak_probe.py`` says what is checked).
+
+``KNOWN_LEAKS`` lists the findings the apps still have (other changes fix them). The test fails on any
+finding not listed, and on any listed finding the probe no longer makes: fixing a leak forces removing it.
+The longer run is ``bench/leak_probe.py`` (``YTCS_LEAK_PER_PLACE`` and ``YTCS_LEAK_COPIES`` grow the world).
+"""
+
+import os
+import time
+
+import pytest
+
+from ytcs.core.tests.guard_world import build_guard_world
+from ytcs.core.tests.leak_probe import Probe
+
+PER_PLACE = int(os.environ.get("YTCS_LEAK_PER_PLACE", "1"))
+COPIES = int(os.environ.get("YTCS_LEAK_COPIES", "1"))
+
+# What the apps still do wrong, by endpoint; every entry must still be found (fixing one forces removing it).
+# Categories: "answers outside scope" (data or a write reached outside the scope: a leak), "<status> outside
+# scope, not 404" (existence shown), "<status> where the role may not act, not 403" and "refused in scope"
+# (the refusal rule), "acts without the right", "success not audited" / "refusal not audited" (no audit row
+# naming the person), "write not audited". ``bench/leak_probe.py`` prints an example of each.
+KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
+    'DELETE /api/people/residents/{resident_id}/sections/{section}/entries/{entry_id}': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'GET /api/people/households/{household_id}': {
+        'refusal not audited',
+    },
+    'GET /audit/resident/{pk}/': {
+        '404 where the role may not act, not 403',
+        'answers outside scope',
+        'refusal not audited',
+    },
+    'GET /clinical/residents/{resident_pk}/visits/new/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'GET /clinical/visits/{pk}/edit/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'GET /people/duplicates/{pk}/': {
+        'answers outside scope',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'GET /people/register/resident/{resident_id}/edit/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'GET /people/register/resident/{resident_id}/event/{kind}/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+        'success not audited',
+    },
+    'GET /surveillance/cases/{pk}/': {
+        'refusal not audited',
+    },
+    'GET /surveillance/signals/{pk}/': {
+        'refused in scope (404)',
+    },
+    'PATCH /api/people/households/{household_id}': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'PATCH /api/people/residents/{resident_id}': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /api/clinical/conditions/{condition_id}/resolve': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /api/clinical/encounters/{encounter_id}/void': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /api/clinical/residents/{resident_id}/conditions': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /api/clinical/residents/{resident_id}/encounters': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /api/people/households [body village]': {
+        '422 outside scope, not 404',
+        '404 where the role may not act, not 403',
+        'refused in scope (404)',
+    },
+    'POST /api/people/residents [body household]': {
+        '422 outside scope, not 404',
+        'answers outside scope',
+        'success not audited',
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /api/people/residents [body village]': {
+        '422 outside scope, not 404',
+        '404 where the role may not act, not 403',
+        'refused in scope (404)',
+    },
+    'POST /api/people/residents/{resident_id}/events/birth': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /api/people/residents/{resident_id}/events/death': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /api/people/residents/{resident_id}/events/move': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /api/people/residents/{resident_id}/sections/{section}/entries': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /api/surveillance/cases [body resident_id]': {
+        'refusal not audited',
+    },
+    'POST /api/surveillance/cases [body village_id]': {
+        '403 outside scope, not 404',
+        'answers outside scope',
+    },
+    'POST /api/surveillance/signals/{signal_id}/review': {
+        '404 where the role may not act, not 403',
+    },
+    'POST /clinical/conditions/{pk}/resolve/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /clinical/residents/{resident_pk}/conditions/new/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /clinical/residents/{resident_pk}/visits/new/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /clinical/visits/{pk}/edit/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /clinical/visits/{pk}/void/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'POST /people/duplicates/{pk}/decide/': {
+        '404 where the role may not act, not 403',
+        'answers outside scope',
+        'refusal not audited',
+    },
+    'POST /people/register/household/new/ [body village]': {
+        'refused in scope (404)',
+    },
+    'POST /people/register/resident/{resident_id}/edit/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /people/register/resident/{resident_id}/entry/{section}/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /people/register/resident/{resident_id}/entry/{section}/{entry_id}/delete/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /people/register/resident/{resident_id}/event/{kind}/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /people/register/resident/{resident_id}/section/{section}/': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+    'POST /surveillance/alerts/{pk}/acknowledge/': {
+        '404 where the role may not act, not 403',
+    },
+    'POST /surveillance/cases/new/ [body resident]': {
+        'refusal not audited',
+    },
+    'POST /surveillance/cases/new/ [body village]': {
+        'answers outside scope',
+    },
+    'POST /surveillance/cases/{pk}/': {
+        'refusal not audited',
+    },
+    'PUT /api/clinical/encounters/{encounter_id}': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+    },
+    'PUT /api/people/residents/{resident_id}/sections/{section}': {
+        '404 where the role may not act, not 403',
+        'refusal not audited',
+        'refused in scope (404)',
+    },
+}
+KNOWN_LEAKS: set[tuple[str, str]] = {(e, c) for e, categories in KNOWN_LEAKS_BY_ENDPOINT.items() for c in categories}
+
+
+@pytest.fixture
+def probe(db):
+    return Probe(build_guard_world(per_place=PER_PLACE, copies=COPIES))
+
+
+def test_no_record_or_unit_leaks_and_every_access_is_audited(probe):
+    started = time.perf_counter()
+    discovery = probe.discover()
+    assert not discovery.unmapped, f"record parameters the probe cannot build: {sorted(discovery.unmapped)}"
+    result = probe.run(discovery)
+    print(f"\nleak probe: {result.triples} (user, record, endpoint) triples over {len(discovery.endpoints)} "
+          f"endpoints, {len(probe.world.users)} users, in {time.perf_counter() - started:.1f} s")
+    print(result.table())
+    found = set(result.findings)
+    assert found - KNOWN_LEAKS == set(), "new leaks:\n" + "\n".join(sorted(map(str, found - KNOWN_LEAKS)))
+    assert KNOWN_LEAKS - found == set(), "fixed (remove from KNOWN_LEAKS):\n" + "\n".join(
+        sorted(map(str, KNOWN_LEAKS - found)))
