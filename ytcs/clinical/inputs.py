@@ -14,6 +14,7 @@ Vietnamese is written) reads as a point.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, TypeVar
@@ -36,8 +37,8 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _measurement(kind: str):
-    """A number as typed: blank is none, ``36,5`` is 36.5, a true/false is not a number."""
+def _measurement(kind: str) -> BeforeValidator:
+    """A number as typed: blank is none, ``36,5`` is 36.5; a true/false, an infinity or NaN is not a number."""
 
     def read(value: Any) -> Any:
         if isinstance(value, str):
@@ -45,11 +46,11 @@ def _measurement(kind: str):
             if not text:
                 return None
             try:
-                return float(text)  # "80" and "80.0" are whole numbers; "80.5" is refused for a whole-number field
+                value = float(text)  # "80" and "80.0" are whole numbers; "80.5" is refused for a whole-number field
             except ValueError:
                 return value  # refused by the type check, as a non-number
-        if isinstance(value, bool):
-            raise PydanticCustomError(f"{kind}_type", "Input should be a number")
+        if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+            raise PydanticCustomError(f"{kind}_type", "Input should be a finite number")
         return value
 
     return BeforeValidator(read)
@@ -60,7 +61,7 @@ def _unit_or_tablet(value: Any) -> Any:
 
 
 Whole = Annotated[int | None, _measurement("int")]
-Decimal = Annotated[float | None, _measurement("float"), Field(allow_inf_nan=False)]
+Decimal = Annotated[float | None, _measurement("float")]
 OptionalDate = Annotated[date | None, BeforeValidator(_blank_is_none)]
 OptionalFlag = Annotated[bool | None, BeforeValidator(_blank_is_none)]
 

@@ -90,6 +90,12 @@ def test_a_decimal_comma_and_blank_values_are_read_as_people_type_them(client, p
     assert (response.json()["temperature"], response.json()["spo2"]) == (36.8, None)
     whole = _post(client, patient, {**visit_body, "pulse": 80.5})
     assert whole.json()["errors"] == [{"field": "pulse", "code": "invalid", "message": "Cần một số nguyên."}]
+    empty = _post(client, patient, {**visit_body, "temperature": None, "pulse": None, "days": None})
+    assert empty.status_code == 201, empty.content
+    for not_a_number in (float("nan"), float("inf"), "-inf", True):
+        refused = _post(client, patient, {**visit_body, "temperature": not_a_number})
+        assert refused.status_code == 422, not_a_number
+        assert refused.json()["errors"] == [{"field": "temperature", "code": "invalid", "message": "Cần một số."}]
 
 
 def test_malformed_json_is_a_structured_400(client, place, patient):
