@@ -57,7 +57,7 @@ class PrescriptionOut(Schema):
     days: int | None
 
 
-class AlertOut(Schema):
+class VitalAlertOut(Schema):
     level: str
     field: str
     message: str
@@ -81,7 +81,7 @@ class EncounterOut(Schema):
     void_reason: str
     diagnoses: list[DiagnosisOut]
     prescriptions: list[PrescriptionOut]
-    alerts: list[AlertOut]
+    alerts: list[VitalAlertOut]
     systolic: int | None
     diastolic: int | None
     pulse: int | None

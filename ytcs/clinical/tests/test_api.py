@@ -168,12 +168,17 @@ def test_a_nurse_of_another_commune_gets_404_and_the_attempt_is_audited(client, 
     client.force_login(place.nurse_a)
     encounter_id = _post(client, patient, visit_body).json()["id"]
     client.force_login(place.nurse_b)
-    assert _post(client, patient, visit_body).status_code == 404
+    where = {"REMOTE_ADDR": "10.1.2.3", "HTTP_USER_AGENT": "probe/2", "HTTP_X_REQUEST_ID": "req-7"}
+    assert _post(client, patient, visit_body, **where).status_code == 404
     put = client.put(
-        f"/api/clinical/encounters/{encounter_id}", data=json.dumps(visit_body), content_type="application/json"
+        f"/api/clinical/encounters/{encounter_id}",
+        data=json.dumps(visit_body),
+        content_type="application/json",
+        **where,
     )
     assert put.status_code == 404 and put.json()["errors"][0]["code"] == "not_found"
     denied = AuditEvent.objects.filter(action="denied", actor=place.nurse_b)
+    assert {(e.ip_address, e.client, e.request_id) for e in denied} == {("10.1.2.3", "probe/2", "req-7")}
     assert denied.count() == 2
     assert {s.resident_id for e in denied for s in e.subjects.all()} == {patient.pk}
 
