@@ -8,8 +8,8 @@ which the services call. A wrong type ("12a" for a pulse) is a schema error, an 
 ``DomainError``; both reach the client in the one 422 body, named by the field as sent (``pulse``,
 ``diagnoses.0.code``, ``prescriptions.1.quantity``).
 
-Lenient where people type: a blank measurement or date is an absent one, and a decimal comma ("36,5", as
-Vietnamese is written) reads as a point.
+Lenient where people type: a blank value is an absent one, and a decimal comma ("36,5", as Vietnamese is
+written) reads as a point.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 
 from ninja import Field, Schema
 from ninja.errors import ValidationError as SchemaValidationError
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, ModelWrapValidatorHandler, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
@@ -33,20 +33,13 @@ from ytcs.core.errors import DomainError
 S = TypeVar("S", bound=Schema)
 
 
-def _blank_is_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
 def _measurement(kind: str) -> BeforeValidator:
-    """A number as typed: blank is none, ``36,5`` is 36.5; a true/false, an infinity or NaN is not a number."""
+    """A number as typed: ``36,5`` is 36.5; a true/false, an infinity or NaN is not a number."""
 
     def read(value: Any) -> Any:
         if isinstance(value, str):
-            text = value.strip().replace(",", ".")
-            if not text:
-                return None
             try:
-                value = float(text)  # "80" and "80.0" are whole numbers; "80.5" is refused for a whole-number field
+                value = float(value.strip().replace(",", "."))  # "80" and "80.0" are whole numbers, "80.5" is not
             except ValueError:
                 return value  # refused by the type check, as a non-number
         if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
@@ -57,17 +50,26 @@ def _measurement(kind: str) -> BeforeValidator:
 
 
 def _unit_or_tablet(value: Any) -> Any:
-    return "viên" if value is None or (isinstance(value, str) and not value.strip()) else value
+    return "viên" if value is None else value
 
 
 Whole = Annotated[int | None, _measurement("int")]
 Decimal = Annotated[float | None, _measurement("float")]
-OptionalDate = Annotated[date | None, BeforeValidator(_blank_is_none)]
-OptionalFlag = Annotated[bool | None, BeforeValidator(_blank_is_none)]
 
 
 class _Input(Schema):
+    """Text is stripped, and a blank value is an absent one: a required field sent blank is ``required``, an
+    optional one takes its default, whether it came from a JSON body or a form."""
+
     model_config = ConfigDict(str_strip_whitespace=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _blank_is_absent(cls, values: Any, handler: ModelWrapValidatorHandler) -> Any:
+        # "wrap", not "before": it must see the body itself, before ninja's own validator wraps it for reading
+        if isinstance(values, Mapping):
+            values = {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+        return handler(values)
 
 
 class DiagnosisIn(_Input):
@@ -95,7 +97,7 @@ class EncounterIn(_Input):
     practitioner_name: str = ""
     facility_name: str = ""
     advice: str = ""
-    follow_up_on: OptionalDate = None
+    follow_up_on: date | None = None
     systolic: Whole = Field(None, description="mmHg, 60–300")
     diastolic: Whole = Field(None, description="mmHg, 30–200, below systolic")
     pulse: Whole = Field(None, description="beats/min, 20–250")
@@ -106,7 +108,7 @@ class EncounterIn(_Input):
     height_cm: Decimal = Field(None, description="cm, 30–250")
     waist_cm: Decimal = Field(None, description="cm, 30–250")
     glucose_mmol: Decimal = Field(None, description="capillary glucose, mmol/L, 1.0–40")
-    glucose_fasting: OptionalFlag = None
+    glucose_fasting: bool | None = None
     diagnoses: list[DiagnosisIn]
     prescriptions: list[PrescriptionIn] = []
 
@@ -122,23 +124,14 @@ class VoidIn(_Input):
 
 class ConditionIn(_Input):
     icd10_code: str
-    onset_date: OptionalDate = None
+    onset_date: date | None = None
     note: str = ""
 
 
 def from_form(schema: type[S], raw: Mapping[str, Any]) -> S:
     """``schema`` from a posted form's values (already gathered into the API's shape), or a ``DomainError``
-    holding the same type errors the API would answer. A blank field is an absent one, so a required field
-    left empty is ``required`` and an optional one takes its default."""
+    holding the same type errors the API would answer."""
     try:
-        return schema.model_validate(_without_blanks(raw))
+        return schema.model_validate(raw)
     except PydanticValidationError as exc:
         raise DomainError(schema_errors(SchemaValidationError(exc.errors()))) from None
-
-
-def _without_blanks(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _without_blanks(v) for k, v in value.items() if not (isinstance(v, str) and not v.strip())}
-    if isinstance(value, list):
-        return [_without_blanks(item) for item in value]
-    return value

@@ -114,9 +114,6 @@ def _diagnosis_errors(data: EncounterIn, *, resident: Resident) -> list[FieldErr
     seen: set[str] = set()
     for index, diagnosis in enumerate(data.diagnoses):
         name = f"diagnoses.{index}.code"
-        if not diagnosis.code:
-            errors.append(FieldError(name, "required", gettext("Cần nhập mã ICD-10")))
-            continue
         entry = icd10_get(diagnosis.code)
         if entry is None:
             errors.append(
@@ -155,8 +152,6 @@ def _prescription_errors(data: EncounterIn) -> list[FieldError]:
     errors: list[FieldError] = []
     for index, line in enumerate(data.prescriptions):
         prefix = f"prescriptions.{index}"
-        if not line.drug_name:
-            errors.append(FieldError(f"{prefix}.drug_name", "required", gettext("Cần nhập tên thuốc")))
         if not 1 <= line.quantity <= MAX_QUANTITY:
             errors.append(
                 FieldError(

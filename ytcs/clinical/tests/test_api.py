@@ -80,6 +80,11 @@ def test_wrong_types_and_implausible_values_share_one_shape(client, place, patie
     assert missing.json() == {
         "errors": [{"field": "diagnoses", "code": "required", "message": "Cần ít nhất một chẩn đoán (mã ICD-10)"}]
     }
+    blank = _post(client, patient, {**visit_body, "occurred_at": " ", "diagnoses": [{"code": ""}]})
+    assert [(e["field"], e["code"]) for e in blank.json()["errors"]] == [
+        ("occurred_at", "required"),
+        ("diagnoses.0.code", "required"),
+    ]
     assert not Encounter.objects.exists()
 
 
