@@ -14,7 +14,7 @@ from ytcs.clinical import selectors, services
 from ytcs.clinical.charts import ReferenceLine, Series, line_chart_svg
 from ytcs.clinical.forms import FormState, form_state, raw_from_encounter, raw_from_post
 from ytcs.clinical.icd10 import icd10_get, icd10_search
-from ytcs.clinical.inputs import ConditionIn, EncounterIn, from_form
+from ytcs.clinical.inputs import ConditionIn, EncounterIn, VoidIn, from_form
 from ytcs.clinical.models import Encounter, Outcome, Payer
 from ytcs.clinical.validation import bhyt_valid_on
 from ytcs.clinical.vitals import VITALS
@@ -148,8 +148,10 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_void(request: HttpRequest, pk: int) -> HttpResponse:
     context = AuditContext.from_request(request)
     encounter = selectors.encounter_for_write(context=context, encounter_id=pk)
+    services.ensure_capture(context=context, resident=encounter.resident, record=encounter)
     try:
-        services.encounter_void(context=context, encounter=encounter, reason=request.POST.get("reason", ""))
+        data = from_form(VoidIn, {"reason": request.POST.get("reason", "")})
+        services.encounter_void(context=context, encounter=encounter, reason=data.reason)
     except DomainError as exc:
         _show_errors(request, exc)
         return redirect("clinical:visit_detail", pk=pk)

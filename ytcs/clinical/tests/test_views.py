@@ -255,6 +255,10 @@ def test_void_from_the_visit_page(client, place, patient):
     client.force_login(place.nurse_a)
     client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form())
     encounter = Encounter.objects.get()
+    blank = client.post(f"/clinical/visits/{encounter.pk}/void/", {"reason": "  "}, follow=True)
+    assert "Trường này là bắt buộc." in blank.content.decode()
+    encounter.refresh_from_db()
+    assert not encounter.is_voided
     response = client.post(f"/clinical/visits/{encounter.pk}/void/", {"reason": "Nhập nhầm"})
     assert response.status_code == 302
     encounter.refresh_from_db()
