@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import capture_scope, get_resident_for, get_resident_record_for
+from ytcs.accounts.scope import get_resident_for, get_resident_record_for, require_capture
 from ytcs.audit.context import AuditContext
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
@@ -56,7 +56,11 @@ def encounter_alerts(encounter: Encounter) -> list[Alert]:
 def may_capture(actor: User, resident: Resident) -> bool:
     """Whether the pages offer writes on ``resident``'s clinical data (record or correct a visit, keep the
     problem list): exactly when ``services.ensure_capture`` would let them through."""
-    return capture_scope(actor).covers_place(resident.commune, resident.village)
+    try:
+        require_capture(actor, resident.commune, village=resident.village)
+    except Http404:
+        return False
+    return True
 
 
 def encounter_list(*, context: AuditContext, resident_id: int) -> list[Encounter]:
