@@ -65,6 +65,7 @@ KEY_LABELS = {
     "page": gettext_lazy("trang"),
     "results": gettext_lazy("số kết quả"),
     "format": gettext_lazy("định dạng"),
+    "view": gettext_lazy("trang đã xem"),
     "merged_from": gettext_lazy("gộp từ hồ sơ số"),
     "moved": gettext_lazy("hồ sơ liên quan đã chuyển"),
     "moved_back": gettext_lazy("hồ sơ liên quan đã chuyển lại"),
@@ -115,6 +116,7 @@ VALUE_LABELS = {
         "bhyt": gettext_lazy("mã thẻ BHYT"), "unknown_number": gettext_lazy("số không nhận ra"),
     },
     "format": {"html": gettext_lazy("bản in"), "pdf": "PDF", "json": "JSON"},
+    "view": {"timeline": gettext_lazy("Dòng thời gian sức khỏe")},
     "mode": {"refuse": gettext_lazy("không ghi đè"), "append": gettext_lazy("thêm vào"),
              "replace": gettext_lazy("thay thế")},
     "relationship_to_head": dict(Relationship.choices),  # a code without choices on the field (free import text)

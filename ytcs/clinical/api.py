@@ -1,89 +1,123 @@
 """JSON API for visits, the problem list and the ICD-10 catalogue, mounted at /api/clinical/.
 
-Write bodies are parsed by ``inputs.parse_encounter`` rather than by a strict pydantic schema, so a
-wrong type ("12a" for a pulse) and an implausible value (pulse 400) come back in the same structured
-422: ``{"errors": [{"field": "pulse", "code": "out_of_range", "message": "..."}]}``, in the user's
-language. The schemas below document the bodies in OpenAPI.
+Bodies are the typed schemas of ``inputs.py`` (the same models the visit form builds), answers are the
+schemas below. The design reason for the shape of refusals: a wrong type ("12a" for a pulse) and an
+implausible value (a pulse of 400) must come back alike, as one 422 body naming the field as the client sent
+it, in the user's language::
+
+    {"errors": [{"field": "pulse", "code": "out_of_range", "message": "..."}]}
+
+ninja refuses a wrong type before the endpoint runs, and the API-wide handler (``ytcs.core.api``,
+``schema_errors``) gives it that body (``pulse``, ``diagnoses.0.code``); the services refuse implausible values
+with a ``DomainError`` the same handler answers, so the endpoints only raise. Out of scope is 404; a resident
+the user can open but may not write to (an administrator, a provincial viewer) is 403.
 """
 
-import json
-from datetime import date
+from datetime import date, datetime
 
-from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import field_serializer
 
+from ytcs.audit.context import AuditContext
 from ytcs.clinical import selectors, services
-from ytcs.clinical.errors import ClinicalValidationError, FieldError
-from ytcs.clinical.icd10 import icd10_search, icd10_title
-from ytcs.clinical.inputs import EncounterData, parse_encounter
-from ytcs.clinical.models import Condition, Encounter
-from ytcs.clinical.validation import encounter_errors
-from ytcs.clinical.vitals import VITALS
-from ytcs.core.datetimes import LocalDateTime
-from ytcs.people.access import get_resident_for
-from ytcs.people.models import Resident
+from ytcs.clinical.icd10 import Icd10Entry, icd10_search, icd10_title
+from ytcs.clinical.inputs import ConditionIn, EncounterIn, VoidIn
+from ytcs.clinical.models import Condition, Diagnosis, Encounter, PrescriptionLine
+from ytcs.clinical.vitals import Alert
+from ytcs.core.api import ErrorOut
 
 router = Router(tags=["clinical"])
 
-
-class DiagnosisIn(Schema):
-    code: str = Field(..., description="ICD-10 (WHO 2019) code, e.g. I10 or E11.9")
-    is_primary: bool = False
-    note: str = ""
+READ_ERRORS = {404: ErrorOut}
+WRITE_ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class PrescriptionIn(Schema):
-    drug_name: str
-    strength: str = ""
-    dose_instructions: str = ""
-    quantity: int
-    unit: str = "viên"
-    days: int | None = None
-
-
-class EncounterIn(Schema):
-    occurred_at: LocalDateTime
-    payer: str = Field(..., description="bhyt | self_pay | other")
-    outcome: str = Field("treated", description="treated | referred | observation | died")
-    reason: str = ""
-    practitioner_name: str = ""
-    facility_name: str = ""
-    advice: str = ""
-    follow_up_on: date | None = None
-    systolic: int | None = Field(None, description="mmHg, 60–300")
-    diastolic: int | None = Field(None, description="mmHg, 30–200, below systolic")
-    pulse: int | None = Field(None, description="beats/min, 20–250")
-    temperature: float | None = Field(None, description="°C, 30–45")
-    respiratory_rate: int | None = Field(None, description="breaths/min, 5–80")
-    spo2: int | None = Field(None, description="%, 50–100")
-    weight_kg: float | None = Field(None, description="kg, 0.5–300")
-    height_cm: float | None = Field(None, description="cm, 30–250")
-    waist_cm: float | None = Field(None, description="cm, 30–250")
-    glucose_mmol: float | None = Field(None, description="capillary glucose, mmol/L, 1.0–40")
-    glucose_fasting: bool | None = None
-    diagnoses: list[DiagnosisIn]
-    prescriptions: list[PrescriptionIn] = []
-
-
-class FieldErrorOut(Schema):
-    field: str
+class DiagnosisOut(Schema):
     code: str
+    title: str
+    is_primary: bool
+    note: str
+
+    @staticmethod
+    def resolve_code(diagnosis: Diagnosis) -> str:
+        return diagnosis.icd10_code
+
+    @staticmethod
+    def resolve_title(diagnosis: Diagnosis) -> str:
+        return icd10_title(diagnosis.icd10_code)
+
+
+class PrescriptionOut(Schema):
+    drug_name: str
+    strength: str
+    dose_instructions: str
+    quantity: int
+    unit: str
+    days: int | None
+
+
+class VitalAlertOut(Schema):
+    level: str
+    field: str
     message: str
 
 
-class ErrorsOut(Schema):
-    errors: list[FieldErrorOut]
-
-
-class VoidIn(Schema):
+class EncounterOut(Schema):
+    id: int
+    resident_id: int
+    commune_id: int
+    occurred_at: datetime
+    facility_name: str
+    practitioner_name: str
     reason: str
+    payer: str
+    outcome: str
+    advice: str
+    follow_up_on: date | None
+    glucose_fasting: bool | None
+    bmi: float | None
+    voided: bool
+    void_reason: str
+    diagnoses: list[DiagnosisOut]
+    prescriptions: list[PrescriptionOut]
+    alerts: list[VitalAlertOut]
+    systolic: int | None
+    diastolic: int | None
+    pulse: int | None
+    temperature: float | None
+    respiratory_rate: int | None
+    spo2: int | None
+    weight_kg: float | None
+    height_cm: float | None
+    waist_cm: float | None
+    glucose_mmol: float | None
+
+    @staticmethod
+    def resolve_voided(encounter: Encounter) -> bool:
+        return encounter.is_voided
+
+    @staticmethod
+    def resolve_diagnoses(encounter: Encounter) -> list[Diagnosis]:
+        return list(encounter.diagnoses.all())
+
+    @staticmethod
+    def resolve_prescriptions(encounter: Encounter) -> list[PrescriptionLine]:
+        return list(encounter.prescription_lines.all())
+
+    @staticmethod
+    def resolve_alerts(encounter: Encounter) -> list[Alert]:
+        return selectors.encounter_alerts(encounter)
+
+    @field_serializer("occurred_at")
+    def _iso(self, value: datetime) -> str:
+        """With its offset and microseconds, as recorded (the JSON encoder would shorten both)."""
+        return value.isoformat()
 
 
-class ConditionIn(Schema):
-    icd10_code: str
-    onset_date: date | None = None
-    note: str = ""
+class VoidOut(Schema):
+    id: int
+    voided: bool
 
 
 class ConditionOut(Schema):
@@ -95,6 +129,10 @@ class ConditionOut(Schema):
     resolved_on: date | None
     source: str
 
+    @staticmethod
+    def resolve_title(condition: Condition) -> str:
+        return icd10_title(condition.icd10_code)
+
 
 class IcdOut(Schema):
     code: str
@@ -105,202 +143,85 @@ class IcdOut(Schema):
     is_leaf: bool
 
 
-def _body_schema(schema: type[Schema]) -> dict:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema.model_json_schema()}}}}
-
-
-def _errors(errors: list[FieldError], status: int = 422) -> JsonResponse:
-    return JsonResponse({"errors": [e.as_dict() for e in errors]}, status=status)
-
-
-def _json_body(request: HttpRequest) -> dict:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ClinicalValidationError(
-            [FieldError("body", "invalid_json", gettext("Nội dung gửi lên không phải JSON hợp lệ"))]
-        ) from exc
-    if not isinstance(body, dict):
-        raise ClinicalValidationError(
-            [FieldError("body", "invalid_json", gettext("Nội dung gửi lên phải là một đối tượng JSON"))]
-        )
-    return body
-
-
-def _parsed(request: HttpRequest, resident: Resident) -> EncounterData:
-    data, errors = parse_encounter(_json_body(request))
-    if errors:
-        raise ClinicalValidationError(errors + encounter_errors(data, resident=resident))
-    return data
-
-
-def encounter_out(encounter: Encounter) -> dict:
-    out = {
-        "id": encounter.pk,
-        "resident_id": encounter.resident_id,
-        "commune_id": encounter.commune_id,
-        "occurred_at": encounter.occurred_at.isoformat(),
-        "facility_name": encounter.facility_name,
-        "practitioner_name": encounter.practitioner_name,
-        "reason": encounter.reason,
-        "payer": encounter.payer,
-        "outcome": encounter.outcome,
-        "advice": encounter.advice,
-        "follow_up_on": encounter.follow_up_on.isoformat() if encounter.follow_up_on else None,
-        "glucose_fasting": encounter.glucose_fasting,
-        "bmi": encounter.bmi,
-        "voided": encounter.is_voided,
-        "void_reason": encounter.void_reason,
-        "diagnoses": [
-            {"code": d.icd10_code, "title": icd10_title(d.icd10_code), "is_primary": d.is_primary, "note": d.note}
-            for d in encounter.diagnoses.all()
-        ],
-        "prescriptions": [
-            {
-                "drug_name": p.drug_name,
-                "strength": p.strength,
-                "dose_instructions": p.dose_instructions,
-                "quantity": p.quantity,
-                "unit": p.unit,
-                "days": p.days,
-            }
-            for p in encounter.prescription_lines.all()
-        ],
-        "alerts": [
-            {"level": a.level, "field": a.field, "message": a.message} for a in selectors.encounter_alerts(encounter)
-        ],
-    }
-    out.update({spec.field: getattr(encounter, spec.field) for spec in VITALS})
-    return out
-
-
-def condition_out(condition: Condition) -> dict:
-    return {
-        "id": condition.pk,
-        "icd10_code": condition.icd10_code,
-        "title": icd10_title(condition.icd10_code),
-        "onset_date": condition.onset_date,
-        "status": condition.status,
-        "resolved_on": condition.resolved_on,
-        "source": condition.source,
-    }
-
-
 @router.get("/icd10", response=list[IcdOut], summary="Search ICD-10 codes by code or words (vi/en)")
-def icd10(request: HttpRequest, q: str = "", limit: int = Query(20, ge=1, le=100)) -> list[dict]:
-    return [
-        {
-            "code": e.code,
-            "title": e.title,
-            "title_vi": e.title_vi,
-            "title_en": e.title_en,
-            "common_at_commune": e.common_at_commune,
-            "is_leaf": e.is_leaf,
-        }
-        for e in icd10_search(q, limit)
-    ]
+def icd10(request: HttpRequest, q: str = "", limit: int = Query(20, ge=1, le=100)) -> list[Icd10Entry]:
+    return icd10_search(q, limit)
 
 
 @router.post(
-    "/residents/{resident_id}/encounters",
-    response={201: dict, 422: ErrorsOut},
-    openapi_extra=_body_schema(EncounterIn),
-    summary="Record a visit",
+    "/residents/{resident_id}/encounters", response={201: EncounterOut, **WRITE_ERRORS}, summary="Record a visit"
 )
-def encounter_create(request: HttpRequest, resident_id: int) -> JsonResponse:
-    resident = get_resident_for(request.user, resident_id, request=request)
-    services.ensure_capture(request.user, resident)
-    try:
-        encounter = services.encounter_record(
-            actor=request.user, resident=resident, data=_parsed(request, resident), request=request
-        )
-    except ClinicalValidationError as exc:
-        return _errors(exc.errors)
+def encounter_create(request: HttpRequest, resident_id: int, payload: EncounterIn) -> Status:
+    context = AuditContext.from_request(request)
+    resident = selectors.resident_for_write(context=context, resident_id=resident_id)
+    encounter = services.encounter_record(context=context, resident=resident, data=payload)
     encounter.resident = resident
-    return JsonResponse(encounter_out(encounter), status=201)
+    return Status(201, encounter)
 
 
-@router.get("/residents/{resident_id}/encounters", response=list[dict], summary="A resident's visits, newest first")
-def encounter_index(request: HttpRequest, resident_id: int) -> list[dict]:
-    return [
-        encounter_out(e) for e in selectors.encounter_list(actor=request.user, resident_id=resident_id, request=request)
-    ]
+@router.get(
+    "/residents/{resident_id}/encounters",
+    response={200: list[EncounterOut], **READ_ERRORS},
+    summary="A resident's visits, newest first",
+)
+def encounter_index(request: HttpRequest, resident_id: int) -> list[Encounter]:
+    return selectors.encounter_list(context=AuditContext.from_request(request), resident_id=resident_id)
 
 
-@router.get("/encounters/{encounter_id}", response=dict, summary="One visit")
-def encounter_detail(request: HttpRequest, encounter_id: int) -> dict:
-    return encounter_out(selectors.encounter_get(actor=request.user, encounter_id=encounter_id, request=request))
+@router.get("/encounters/{encounter_id}", response={200: EncounterOut, **READ_ERRORS}, summary="One visit")
+def encounter_detail(request: HttpRequest, encounter_id: int) -> Encounter:
+    return selectors.encounter_get(context=AuditContext.from_request(request), encounter_id=encounter_id)
 
 
 @router.put(
     "/encounters/{encounter_id}",
-    response={200: dict, 422: ErrorsOut},
-    openapi_extra=_body_schema(EncounterIn),
+    response={200: EncounterOut, **WRITE_ERRORS},
     summary="Correct a visit (full replacement)",
 )
-def encounter_replace(request: HttpRequest, encounter_id: int) -> JsonResponse:
-    encounter = selectors.encounter_for_write(actor=request.user, encounter_id=encounter_id)
-    services.ensure_capture(request.user, encounter.resident)
-    try:
-        encounter = services.encounter_update(
-            actor=request.user, encounter=encounter, data=_parsed(request, encounter.resident), request=request
-        )
-    except ClinicalValidationError as exc:
-        return _errors(exc.errors)
-    return JsonResponse(encounter_out(encounter))
+def encounter_replace(request: HttpRequest, encounter_id: int, payload: EncounterIn) -> Encounter:
+    context = AuditContext.from_request(request)
+    encounter = selectors.encounter_for_write(context=context, encounter_id=encounter_id)
+    return services.encounter_update(context=context, encounter=encounter, data=payload)
 
 
 @router.post(
-    "/encounters/{encounter_id}/void", response={200: dict, 422: ErrorsOut}, summary="Void a visit entered in error"
+    "/encounters/{encounter_id}/void",
+    response={200: VoidOut, **WRITE_ERRORS},
+    summary="Void a visit entered in error",
 )
-def encounter_cancel(request: HttpRequest, encounter_id: int, payload: VoidIn) -> JsonResponse:
-    encounter = selectors.encounter_for_write(actor=request.user, encounter_id=encounter_id)
-    try:
-        encounter = services.encounter_void(
-            actor=request.user, encounter=encounter, reason=payload.reason, request=request
-        )
-    except ClinicalValidationError as exc:
-        return _errors(exc.errors)
-    return JsonResponse({"id": encounter.pk, "voided": True})
+def encounter_cancel(request: HttpRequest, encounter_id: int, payload: VoidIn) -> VoidOut:
+    context = AuditContext.from_request(request)
+    encounter = selectors.encounter_for_write(context=context, encounter_id=encounter_id)
+    encounter = services.encounter_void(context=context, encounter=encounter, reason=payload.reason)
+    return VoidOut(id=encounter.pk, voided=True)
 
 
-@router.get("/residents/{resident_id}/conditions", response=list[ConditionOut], summary="The problem list")
-def condition_index(request: HttpRequest, resident_id: int) -> list[dict]:
-    return [
-        condition_out(c) for c in selectors.condition_list(actor=request.user, resident_id=resident_id, request=request)
-    ]
+@router.get(
+    "/residents/{resident_id}/conditions",
+    response={200: list[ConditionOut], **READ_ERRORS},
+    summary="The problem list",
+)
+def condition_index(request: HttpRequest, resident_id: int) -> list[Condition]:
+    return selectors.condition_list(context=AuditContext.from_request(request), resident_id=resident_id)
 
 
 @router.post(
     "/residents/{resident_id}/conditions",
-    response={201: ConditionOut, 422: ErrorsOut},
+    response={201: ConditionOut, **WRITE_ERRORS},
     summary="Add a problem-list entry",
 )
-def condition_create(request: HttpRequest, resident_id: int, payload: ConditionIn) -> JsonResponse:
-    resident = get_resident_for(request.user, resident_id, request=request)
-    try:
-        condition = services.condition_add(
-            actor=request.user,
-            resident=resident,
-            icd10_code=payload.icd10_code,
-            onset_date=payload.onset_date,
-            note=payload.note,
-            request=request,
-        )
-    except ClinicalValidationError as exc:
-        return _errors(exc.errors)
-    return JsonResponse(condition_out(condition), status=201)
+def condition_create(request: HttpRequest, resident_id: int, payload: ConditionIn) -> Status:
+    context = AuditContext.from_request(request)
+    resident = selectors.resident_for_write(context=context, resident_id=resident_id)
+    return Status(201, services.condition_add(context=context, resident=resident, data=payload))
 
 
 @router.post(
     "/conditions/{condition_id}/resolve",
-    response={200: ConditionOut, 422: ErrorsOut},
+    response={200: ConditionOut, **WRITE_ERRORS},
     summary="Mark a problem-list entry resolved",
 )
-def condition_close(request: HttpRequest, condition_id: int) -> JsonResponse:
-    condition = selectors.condition_get(actor=request.user, condition_id=condition_id)
-    try:
-        condition = services.condition_resolve(actor=request.user, condition=condition, request=request)
-    except ClinicalValidationError as exc:
-        return _errors(exc.errors)
-    return JsonResponse(condition_out(condition))
+def condition_close(request: HttpRequest, condition_id: int) -> Condition:
+    context = AuditContext.from_request(request)
+    condition = selectors.condition_for_write(context=context, condition_id=condition_id)
+    return services.condition_resolve(context=context, condition=condition)

@@ -1,8 +1,9 @@
-"""The visit form's posted fields ↔ the raw mapping ``inputs.parse_encounter`` reads, and back for re-display.
+"""The visit form's posted fields ↔ the API's body shape (``inputs.EncounterIn``), and back for re-display.
 
 The form posts repeated rows as parallel lists (``dx-code``, ``dx-note``; ``rx-drug_name``, ...) so
-rows can be added with htmx and removed without renumbering; errors come back keyed the API way
-(``diagnoses.1.code``) and are placed beside the matching row.
+rows can be added with htmx and removed without renumbering; :func:`raw_from_post` gathers them into the
+API's ``diagnoses`` and ``prescriptions`` lists, so the form and the API build the same typed input and
+get the same errors, keyed the API way (``diagnoses.1.code``) and placed beside the matching row.
 """
 
 from collections.abc import Iterable
@@ -12,10 +13,10 @@ from typing import Any
 from django.http import QueryDict
 from django.utils import timezone
 
-from ytcs.clinical.errors import FieldError
 from ytcs.clinical.icd10 import icd10_title
 from ytcs.clinical.models import Encounter
 from ytcs.clinical.vitals import VITALS
+from ytcs.core.errors import FieldError
 
 SCALAR_FIELDS = (
     "occurred_at",
@@ -79,6 +80,9 @@ def form_state(raw: dict[str, Any], errors: Iterable[FieldError] = ()) -> FormSt
     )
     row_errors: dict[tuple[str, int], dict[str, list[str]]] = {}
     for error in errors:
+        if error.field is None:
+            state.other_errors.append(error.message)
+            continue
         parts = error.field.split(".")
         if parts[0] in ("diagnoses", "prescriptions") and len(parts) >= 2 and parts[1].isdigit():
             row_errors.setdefault((parts[0], int(parts[1])), {}).setdefault(

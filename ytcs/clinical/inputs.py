@@ -1,163 +1,137 @@
-"""Turning raw input (a JSON body or a posted form) into typed visit data.
+"""The typed inputs of the clinical writes: one model each, for the JSON API and the web forms alike.
 
-Only types are checked here (is it a number, a date); what the values mean is checked by
-``validation.py``, which the services call, so the API and the form share every rule.
+The API declares these schemas as its request bodies (ninja validates them before the endpoint runs) and the
+pages build the same models from their posted fields (:func:`from_form`), so both reach the services with the
+same types and the same type errors. Only types are checked here (is it a number, a date, a list); what the
+values mean (a pulse of 400, an unknown ICD-10 code, a visit before birth) is checked by ``validation.py``,
+which the services call. A wrong type ("12a" for a pulse) is a schema error, an implausible value a
+``DomainError``; both reach the client in the one 422 body, named by the field as sent (``pulse``,
+``diagnoses.0.code``, ``prescriptions.1.quantity``).
+
+Lenient where people type: a blank value is an absent one, and a decimal comma ("36,5", as Vietnamese is
+written) reads as a point.
 """
 
+from __future__ import annotations
+
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Annotated, Any, TypeVar
 
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext
+from ninja import Field, Schema
+from ninja.errors import ValidationError as SchemaValidationError
+from pydantic import BeforeValidator, ConfigDict, ModelWrapValidatorHandler, model_validator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
-from ytcs.clinical.errors import FieldError
-from ytcs.clinical.vitals import VITALS, VITALS_BY_FIELD
-from ytcs.core.datetimes import as_vietnam_time
+from ytcs.clinical.vitals import VITALS
+from ytcs.core.api import schema_errors
+from ytcs.core.datetimes import LocalDateTime
+from ytcs.core.errors import DomainError
+
+S = TypeVar("S", bound=Schema)
 
 
-@dataclass
-class DiagnosisData:
-    code: str
+def _measurement(kind: str) -> BeforeValidator:
+    """A number as typed: ``36,5`` is 36.5; a true/false, an infinity or NaN is not a number."""
+
+    def read(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value = float(value.strip().replace(",", "."))  # "80" and "80.0" are whole numbers, "80.5" is not
+            except ValueError:
+                return value  # refused by the type check, as a non-number
+        if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+            raise PydanticCustomError(f"{kind}_type", "Input should be a finite number")
+        return value
+
+    return BeforeValidator(read)
+
+
+def _unit_or_tablet(value: Any) -> Any:
+    return "viên" if value is None else value
+
+
+Whole = Annotated[int | None, _measurement("int")]
+Decimal = Annotated[float | None, _measurement("float")]
+
+
+class _Input(Schema):
+    """Text is stripped, and a blank value is an absent one: a required field sent blank is ``required``, an
+    optional one takes its default, whether it came from a JSON body or a form."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _blank_is_absent(cls, values: Any, handler: ModelWrapValidatorHandler) -> Any:
+        # "wrap", not "before": it must see the body itself, before ninja's own validator wraps it for reading
+        if isinstance(values, Mapping):
+            values = {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+        return handler(values)
+
+
+class DiagnosisIn(_Input):
+    code: str = Field(..., description="ICD-10 (WHO 2019) code, e.g. I10 or E11.9")
     is_primary: bool = False
     note: str = ""
 
 
-@dataclass
-class PrescriptionData:
+class PrescriptionIn(_Input):
     drug_name: str
     strength: str = ""
     dose_instructions: str = ""
-    quantity: int | None = None
-    unit: str = "viên"
-    days: int | None = None
+    quantity: Annotated[int, _measurement("int")] = Field(..., description="1–10000")
+    unit: Annotated[str, BeforeValidator(_unit_or_tablet)] = "viên"
+    days: Whole = Field(None, description="1–365")
 
 
-@dataclass
-class EncounterData:
-    occurred_at: datetime | None
-    payer: str = ""
-    outcome: str = "treated"
+class EncounterIn(_Input):
+    """A visit as recorded or corrected (a correction replaces every field, diagnosis and line)."""
+
+    occurred_at: LocalDateTime
+    payer: str = Field(..., description="bhyt | self_pay | other")
+    outcome: str = Field("treated", description="treated | referred | observation | died")
     reason: str = ""
     practitioner_name: str = ""
     facility_name: str = ""
     advice: str = ""
     follow_up_on: date | None = None
+    systolic: Whole = Field(None, description="mmHg, 60–300")
+    diastolic: Whole = Field(None, description="mmHg, 30–200, below systolic")
+    pulse: Whole = Field(None, description="beats/min, 20–250")
+    temperature: Decimal = Field(None, description="°C, 30–45")
+    respiratory_rate: Whole = Field(None, description="breaths/min, 5–80")
+    spo2: Whole = Field(None, description="%, 50–100")
+    weight_kg: Decimal = Field(None, description="kg, 0.5–300")
+    height_cm: Decimal = Field(None, description="cm, 30–250")
+    waist_cm: Decimal = Field(None, description="cm, 30–250")
+    glucose_mmol: Decimal = Field(None, description="capillary glucose, mmol/L, 1.0–40")
     glucose_fasting: bool | None = None
-    vitals: dict[str, float | None] = field(default_factory=dict)
-    diagnoses: list[DiagnosisData] = field(default_factory=list)
-    prescriptions: list[PrescriptionData] = field(default_factory=list)
+    diagnoses: list[DiagnosisIn]
+    prescriptions: list[PrescriptionIn] = []
+
+    @property
+    def vitals(self) -> dict[str, float | None]:
+        """The measured values by field name (``vitals.VITALS``), for the bounds and the alerts."""
+        return {spec.field: getattr(self, spec.field) for spec in VITALS}
 
 
-_TEXT_FIELDS = ("payer", "outcome", "reason", "practitioner_name", "facility_name", "advice")
+class VoidIn(_Input):
+    reason: str
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+class ConditionIn(_Input):
+    icd10_code: str
+    onset_date: date | None = None
+    note: str = ""
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _number(value: Any, *, whole: bool) -> float | int:
-    """``"36,5"`` (Vietnamese decimal comma) and ``"36.5"`` both parse; raises ``ValueError``."""
-    if isinstance(value, bool):
-        raise ValueError
-    number = float(value) if isinstance(value, int | float) else float(str(value).strip().replace(",", "."))
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError
-    if whole:
-        if number != int(number):
-            raise ValueError
-        return int(number)
-    return number
-
-
-def _bool(value: Any) -> bool | None:
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("1", "true", "on", "yes", "co", "có")
-
-
-def _datetime(value: Any) -> datetime | None:
-    parsed = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
-    if parsed is None:
-        raise ValueError
-    return as_vietnam_time(parsed)
-
-
-def _date(value: Any) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    parsed = parse_date(str(value).strip())
-    if parsed is None:
-        raise ValueError
-    return parsed
-
-
-def parse_encounter(raw: Mapping[str, Any]) -> tuple[EncounterData, list[FieldError]]:
-    """Typed visit data from ``raw`` plus a type error for every field that could not be read."""
-    errors: list[FieldError] = []
-    data = EncounterData(occurred_at=None)
-    for name in _TEXT_FIELDS:
-        if name in raw:
-            setattr(data, name, _text(raw[name]))
-    if _blank(raw.get("occurred_at")):
-        errors.append(FieldError("occurred_at", "required", gettext("Cần nhập thời điểm khám")))
-    else:
-        try:
-            data.occurred_at = _datetime(raw["occurred_at"])
-        except (ValueError, TypeError):
-            errors.append(FieldError("occurred_at", "invalid", gettext("Thời điểm khám không đúng định dạng")))
-    if not _blank(raw.get("follow_up_on")):
-        try:
-            data.follow_up_on = _date(raw["follow_up_on"])
-        except (ValueError, TypeError):
-            errors.append(FieldError("follow_up_on", "invalid", gettext("Ngày hẹn tái khám không đúng định dạng")))
-    data.glucose_fasting = _bool(raw.get("glucose_fasting"))
-    for spec in VITALS:
-        value = raw.get(spec.field)
-        if _blank(value):
-            data.vitals[spec.field] = None
-            continue
-        try:
-            data.vitals[spec.field] = _number(value, whole=spec.decimals == 0)
-        except (ValueError, TypeError):
-            message = (
-                gettext("%(label)s phải là số nguyên") if spec.decimals == 0 else gettext("%(label)s phải là một số")
-            )
-            errors.append(FieldError(spec.field, "invalid", message % {"label": VITALS_BY_FIELD[spec.field].label}))
-    for index, item in enumerate(raw.get("diagnoses") or []):
-        if not isinstance(item, Mapping):
-            errors.append(FieldError(f"diagnoses.{index}", "invalid", gettext("Chẩn đoán không hợp lệ")))
-            continue
-        data.diagnoses.append(
-            DiagnosisData(
-                code=_text(item.get("code")),
-                is_primary=bool(_bool(item.get("is_primary"))),
-                note=_text(item.get("note")),
-            )
-        )
-    for index, item in enumerate(raw.get("prescriptions") or []):
-        if not isinstance(item, Mapping):
-            errors.append(FieldError(f"prescriptions.{index}", "invalid", gettext("Dòng đơn thuốc không hợp lệ")))
-            continue
-        line = PrescriptionData(
-            drug_name=_text(item.get("drug_name")),
-            strength=_text(item.get("strength")),
-            dose_instructions=_text(item.get("dose_instructions")),
-            unit=_text(item.get("unit")) or "viên",
-        )
-        for name in ("quantity", "days"):
-            if _blank(item.get(name)):
-                continue
-            try:
-                setattr(line, name, _number(item[name], whole=True))
-            except (ValueError, TypeError):
-                errors.append(FieldError(f"prescriptions.{index}.{name}", "invalid", gettext("Phải là số nguyên")))
-        data.prescriptions.append(line)
-    return data, errors
+def from_form(schema: type[S], raw: Mapping[str, Any]) -> S:
+    """``schema`` from a posted form's values (already gathered into the API's shape), or a ``DomainError``
+    holding the same type errors the API would answer."""
+    try:
+        return schema.model_validate(raw)
+    except PydanticValidationError as exc:
+        raise DomainError(schema_errors(SchemaValidationError(exc.errors()))) from None

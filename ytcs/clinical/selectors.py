@@ -1,17 +1,21 @@
-"""Reads: a resident's visits, one visit, the person timeline. Each takes the actor, applies the
-search scope through ``accounts.scope`` and writes an audit row naming the resident shown.
+"""Reads: a resident's visits, one visit, the person timeline. Each takes the
+:class:`~ytcs.audit.context.AuditContext` of whoever reads, opens the resident through the access module
+(``accounts.scope``: 404 outside the search scope, the refusal audited there) and writes an audit row naming
+the resident shown.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import Http404
 from django.utils import timezone
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import capture_scope
+from ytcs.accounts.scope import require_capture
+from ytcs.audit.context import AuditContext
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.clinical.models import Condition, ConditionStatus, Diagnosis, Encounter, PrescriptionLine
 from ytcs.clinical.vitals import VITAL_FIELDS, Alert, vitals_alerts
 from ytcs.people.access import get_resident_for, get_resident_record_for
@@ -33,65 +37,73 @@ def encounter_alerts(encounter: Encounter) -> list[Alert]:
 
 
 def may_capture(actor: User, resident: Resident) -> bool:
-    """Whether the UI should offer "record a visit" for ``resident``."""
-    return capture_scope(actor).covers_place(resident.commune, resident.village)
+    """Whether the pages offer writes on ``resident``'s clinical data (record or correct a visit, keep the
+    problem list): exactly when ``services.ensure_capture`` would let them through."""
+    try:
+        require_capture(actor, resident.commune, village=resident.village)
+    except Http404:
+        return False
+    return True
 
 
-def encounter_list(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> list[Encounter]:
+def encounter_list(*, context: AuditContext, resident_id: int) -> list[Encounter]:
     """The resident's visits, newest first (voided ones left out). 404 outside the actor's search scope."""
-    resident = get_resident_for(actor, resident_id, request=request)
+    resident = get_resident_for(context, resident_id)
     visits = list(_visits().filter(resident=resident))
     for visit in visits:
         visit.resident = resident
     audit_record(
-        actor=actor,
+        context=context,
         action="list",
-        resource_type="encounter",
+        resource_type=ResourceType.ENCOUNTER,
         resource_id=resident.pk,
         subject_ids=[resident.pk],
-        request=request,
     )
     return visits
 
 
-def encounter_get(*, actor: User, encounter_id: int, request: HttpRequest | None = None) -> Encounter:
+def encounter_get(*, context: AuditContext, encounter_id: int) -> Encounter:
     """One visit (voided ones too, marked); 404 when absent or its resident is outside the search scope."""
     encounter = get_resident_record_for(
-        actor, Encounter.objects.prefetch_related("diagnoses", "prescription_lines"), encounter_id, request=request
+        context, Encounter.objects.prefetch_related("diagnoses", "prescription_lines"), encounter_id
     )
     audit_record(
-        actor=actor,
+        context=context,
         action="view",
-        resource_type="encounter",
+        resource_type=ResourceType.ENCOUNTER,
         resource_id=encounter.pk,
         subject_ids=[encounter.resident_id],
-        request=request,
     )
     return encounter
 
 
-def encounter_for_write(*, actor: User, encounter_id: int) -> Encounter:
-    """A visit the actor may open, for a correction or a void (the write itself is audited, not this read)."""
-    return get_resident_record_for(actor, Encounter.objects.all(), encounter_id)
+def resident_for_write(*, context: AuditContext, resident_id: int) -> Resident:
+    """A resident the actor may open, to write to (the write, or its refusal, is audited by the service)."""
+    return get_resident_for(context, resident_id)
 
 
-def condition_list(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> list[Condition]:
-    resident = get_resident_for(actor, resident_id, request=request)
+def encounter_for_write(*, context: AuditContext, encounter_id: int) -> Encounter:
+    """A visit the actor may open, for a correction or a void (the write, or its refusal, is audited by the
+    service)."""
+    return get_resident_record_for(context, Encounter.objects.all(), encounter_id)
+
+
+def condition_list(*, context: AuditContext, resident_id: int) -> list[Condition]:
+    resident = get_resident_for(context, resident_id)
     conditions = list(Condition.objects.filter(resident=resident).order_by("status", "-onset_date", "pk"))
     audit_record(
-        actor=actor,
+        context=context,
         action="list",
-        resource_type="condition",
+        resource_type=ResourceType.CONDITION,
         resource_id=resident.pk,
         subject_ids=[resident.pk],
-        request=request,
     )
     return conditions
 
 
-def condition_get(*, actor: User, condition_id: int) -> Condition:
-    """A problem-list entry whose resident the actor may open (for writes; the write is audited)."""
-    return get_resident_record_for(actor, Condition.objects.all(), condition_id)
+def condition_for_write(*, context: AuditContext, condition_id: int) -> Condition:
+    """A problem-list entry whose resident the actor may open, to resolve it (the write is audited)."""
+    return get_resident_record_for(context, Condition.objects.all(), condition_id)
 
 
 # Measurements whose previous value helps the one taking them now (growth, weight change); shown as a hint.
@@ -130,7 +142,7 @@ def last_measurements(*, resident: Resident, before: Encounter | None = None) ->
 
 
 def visit_form_opened(
-    *, actor: User, resident: Resident, encounter: Encounter | None = None, request: HttpRequest | None = None
+    *, context: AuditContext, resident: Resident, encounter: Encounter | None = None
 ) -> dict[str, LastMeasurement]:
     """Audit the opening of the visit form and return its hints (``last_measurements``).
 
@@ -139,12 +151,11 @@ def visit_form_opened(
     editing one. Call it after the capture check, so a refused user leaves only the ``denied`` row.
     """
     audit_record(
-        actor=actor,
+        context=context,
         action="view",
-        resource_type="encounter" if encounter else "resident",
+        resource_type=ResourceType.ENCOUNTER if encounter else ResourceType.RESIDENT,
         resource_id=encounter.pk if encounter else resident.pk,
         subject_ids=[resident.pk],
-        request=request,
     )
     return last_measurements(resident=resident, before=encounter)
 
@@ -167,10 +178,11 @@ class Timeline:
         return [c for c in self.conditions if c.status != ConditionStatus.ACTIVE]
 
 
-def resident_timeline(*, actor: User, resident_id: int, request: HttpRequest | None = None) -> Timeline:
+def resident_timeline(*, context: AuditContext, resident_id: int) -> Timeline:
     """Everything clinical about one person in time order: visits, diagnoses, problem list, BP and weight
-    series. Immunisations and programme enrolments join here as those apps arrive."""
-    resident = get_resident_for(actor, resident_id, request=request)
+    series. Immunisations and programme enrolments join here as those apps arrive. Audited as a ``view`` of
+    the resident, ``{"view": "timeline"}``."""
+    resident = get_resident_for(context, resident_id)
     encounters = list(_visits().filter(resident=resident))
     for encounter in encounters:
         encounter.resident = resident
@@ -189,14 +201,14 @@ def resident_timeline(*, actor: User, resident_id: int, request: HttpRequest | N
         weight_points=[
             (timezone.localtime(e.occurred_at).date(), e.weight_kg) for e in chronological if e.weight_kg is not None
         ],
-        can_capture=may_capture(actor, resident),
+        can_capture=may_capture(context.actor, resident),
     )
     audit_record(
-        actor=actor,
+        context=context,
         action="view",
-        resource_type="resident_timeline",
+        resource_type=ResourceType.RESIDENT,
         resource_id=resident.pk,
         subject_ids=[resident.pk],
-        request=request,
+        changes={"view": "timeline"},
     )
     return timeline

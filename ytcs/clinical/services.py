@@ -1,24 +1,27 @@
 """Writes: record, correct and void visits; keep the problem list. One transaction and one audit row each.
 
-Every function checks the actor's *capture* scope on the resident's commune (404 outside it, as the
-scoping module does for reads) and validates with ``validation.encounter_errors`` — the same rules
-for the form and the API.
+Every function takes the :class:`~ytcs.audit.context.AuditContext` of whoever acts (a page, the API, a
+command), checks that the actor may *capture* data for the resident (:func:`ensure_capture`), validates
+with ``validation.encounter_errors`` — the same rules for the form and the API — and raises
+``ytcs.core.errors.DomainError`` with every problem found.
 """
 
 from datetime import UTC, date
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import effective_units, require_capture
+from ytcs.accounts.scope import effective_units, require_capture, search_scope
+from ytcs.audit.context import AuditContext
+from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
-from ytcs.clinical.errors import ClinicalValidationError, FieldError
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.clinical.icd10 import icd10_get, icd10_is_chronic
-from ytcs.clinical.inputs import EncounterData
+from ytcs.clinical.inputs import ConditionIn, EncounterIn
 from ytcs.clinical.models import (
     Condition,
     ConditionSource,
@@ -29,6 +32,7 @@ from ytcs.clinical.models import (
 )
 from ytcs.clinical.validation import encounter_errors
 from ytcs.clinical.vitals import VITAL_FIELDS, bmi_of
+from ytcs.core.errors import DomainError, FieldError, NotAllowed
 from ytcs.orgunits.models import FacilityKind, HealthFacility, OrgUnit
 from ytcs.people.models import Resident
 
@@ -38,9 +42,31 @@ _FREE_TEXT_FIELDS = ("reason", "practitioner_name", "facility_name", "advice")
 _REDACTED = "[text]"
 
 
-def ensure_capture(actor: User, resident: Resident) -> None:
-    """404 unless ``actor`` may enter data for ``resident`` (their commune, or village for a village worker)."""
-    require_capture(actor, resident.commune, village=resident.village)
+def ensure_capture(*, context: AuditContext, resident: Resident, record: Encounter | Condition | None = None) -> None:
+    """Refuse a write on ``resident``'s clinical data (``record``, or a new one) unless the actor captures where
+    the resident lives: their commune, or their village for a village health worker.
+
+    The refusal rule (``docs/architecture.md``, "Refusals"): 403 (``NotAllowed``) when the actor can open the
+    resident's record but may not enter data there (a system administrator, a provincial user who opens
+    records); 404 when they cannot even open it. Either refusal is audited as ``denied`` naming the resident,
+    as the access module does for reads.
+    """
+    actor = context.actor
+    try:
+        require_capture(actor, resident.commune, village=resident.village)
+    except Http404:
+        target = record or resident
+        audit_record(
+            context=context,
+            action=AuditAction.DENIED,
+            resource_type=ResourceType.of(target),
+            resource_id=target.pk,
+            subject_ids=[resident.pk],
+            outcome="denied",
+        )
+        if search_scope(actor).covers_place(resident.commune, resident.village):
+            raise NotAllowed from None
+        raise
 
 
 def _visit_commune(actor: User, resident: Resident) -> OrgUnit:
@@ -86,7 +112,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
     return changed
 
 
-def _apply(encounter: Encounter, data: EncounterData) -> None:
+def _apply(encounter: Encounter, data: EncounterIn) -> None:
     for name in (
         "occurred_at",
         "payer",
@@ -104,7 +130,7 @@ def _apply(encounter: Encounter, data: EncounterData) -> None:
     encounter.bmi = bmi_of(encounter.weight_kg, encounter.height_cm)
 
 
-def _write_lines(encounter: Encounter, data: EncounterData) -> None:
+def _write_lines(encounter: Encounter, data: EncounterIn) -> None:
     Diagnosis.objects.bulk_create(
         [
             Diagnosis(
@@ -160,48 +186,50 @@ def _conditions_from_diagnoses(*, actor: User, encounter: Encounter, codes: list
     return added
 
 
-def _validate(data: EncounterData, resident: Resident) -> None:
+def _validated(data: EncounterIn, resident: Resident) -> EncounterIn:
+    """A copy of ``data`` with its codes normalised and its primary diagnosis chosen; ``DomainError`` if it
+    breaks a rule. The caller's input is left as it was sent (a form re-shows it)."""
+    data = data.model_copy(deep=True)
     errors = encounter_errors(data, resident=resident)
     if errors:
-        raise ClinicalValidationError(errors)
+        raise DomainError(errors)
+    return data
 
 
 def _write_lines_and_audit(
     *,
-    actor: User,
+    context: AuditContext,
     encounter: Encounter,
-    data: EncounterData,
+    data: EncounterIn,
     action: str,
     before: dict[str, Any],
     line_changes: dict[str, list],
-    request: HttpRequest | None,
 ) -> None:
     """The shared tail of recording and correcting a visit: write its diagnosis and prescription lines, open the
     chronic conditions they imply, and audit the field diff plus ``line_changes`` and any conditions opened."""
     _write_lines(encounter, data)
-    added = _conditions_from_diagnoses(actor=actor, encounter=encounter, codes=[d.code for d in data.diagnoses])
+    codes = [d.code for d in data.diagnoses]
+    added = _conditions_from_diagnoses(actor=context.actor, encounter=encounter, codes=codes)
     changes = _changes(before, _snapshot(encounter)) | line_changes
     if added:
         changes["conditions_added"] = [[], added]
     audit_record(
-        actor=actor,
+        context=context,
         action=action,
-        resource_type="encounter",
+        resource_type=ResourceType.ENCOUNTER,
         resource_id=encounter.pk,
         subject_ids=[encounter.resident_id],
         changes=changes,
-        request=request,
     )
 
 
-def encounter_record(
-    *, actor: User, resident: Resident, data: EncounterData, request: HttpRequest | None = None
-) -> Encounter:
+def encounter_record(*, context: AuditContext, resident: Resident, data: EncounterIn) -> Encounter:
     """Store a new visit with its diagnoses and prescription lines, open problem-list entries for chronic
-    diagnoses, and audit it. Raises ``Http404`` outside capture scope, ``ClinicalValidationError`` on bad input.
+    diagnoses, and audit it. Refused by :func:`ensure_capture`; ``DomainError`` on input that breaks a rule.
     """
-    ensure_capture(actor, resident)
-    _validate(data, resident)
+    ensure_capture(context=context, resident=resident)
+    data = _validated(data, resident)
+    actor = context.actor
     with transaction.atomic():
         commune = _visit_commune(actor, resident)
         facility = _station_of(commune)
@@ -219,30 +247,20 @@ def encounter_record(
             "prescription_lines": [0, len(data.prescriptions)],
         }
         _write_lines_and_audit(
-            actor=actor,
-            encounter=encounter,
-            data=data,
-            action="create",
-            before={},
-            line_changes=line_changes,
-            request=request,
+            context=context, encounter=encounter, data=data, action="create", before={}, line_changes=line_changes
         )
     return encounter
 
 
-def encounter_update(
-    *, actor: User, encounter: Encounter, data: EncounterData, request: HttpRequest | None = None
-) -> Encounter:
+def encounter_update(*, context: AuditContext, encounter: Encounter, data: EncounterIn) -> Encounter:
     """Correct a visit: every field, diagnosis and prescription line is replaced by ``data``; audited as a diff."""
     resident = encounter.resident
-    ensure_capture(actor, resident)
+    ensure_capture(context=context, resident=resident, record=encounter)
     with transaction.atomic():
         encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
         if encounter.is_voided:
-            raise ClinicalValidationError(
-                [FieldError("encounter", "voided", gettext("Lượt khám đã bị huỷ, không sửa được"))]
-            )
-        _validate(data, resident)
+            raise DomainError.one("encounter", "voided", gettext("Lượt khám đã bị huỷ, không sửa được"))
+        data = _validated(data, resident)
         before = _snapshot(encounter)
         data.practitioner_name = data.practitioner_name or encounter.practitioner_name
         data.facility_name = data.facility_name or encounter.facility_name
@@ -259,35 +277,32 @@ def encounter_update(
         if old_lines != len(data.prescriptions) or data.prescriptions:
             line_changes["prescription_lines"] = [old_lines, len(data.prescriptions)]
         _write_lines_and_audit(
-            actor=actor,
+            context=context,
             encounter=encounter,
             data=data,
             action="update",
             before=before,
             line_changes=line_changes,
-            request=request,
         )
     return encounter
 
 
-def encounter_void(*, actor: User, encounter: Encounter, reason: str, request: HttpRequest | None = None) -> Encounter:
+def encounter_void(*, context: AuditContext, encounter: Encounter, reason: str) -> Encounter:
     """Soft-delete a visit entered in error: it stays in the database, leaves lists and indicators, and the
     problem-list entries it alone opened are removed."""
     resident = encounter.resident
-    ensure_capture(actor, resident)
+    ensure_capture(context=context, resident=resident, record=encounter)
     reason = reason.strip()
     if not reason:
-        raise ClinicalValidationError([FieldError("reason", "required", gettext("Cần ghi lý do huỷ lượt khám"))])
+        raise DomainError.one("reason", "required", gettext("Cần ghi lý do huỷ lượt khám"))
     if len(reason) > 300:
-        raise ClinicalValidationError(
-            [FieldError("reason", "too_long", gettext("Tối đa %(limit)s ký tự") % {"limit": 300})]
-        )
+        raise DomainError.one("reason", "too_long", gettext("Tối đa %(limit)s ký tự") % {"limit": 300})
     with transaction.atomic():
         encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
         if encounter.is_voided:
-            raise ClinicalValidationError([FieldError("encounter", "voided", gettext("Lượt khám đã bị huỷ trước đó"))])
+            raise DomainError.one("encounter", "voided", gettext("Lượt khám đã bị huỷ trước đó"))
         encounter.voided_at = timezone.now()
-        encounter.voided_by = actor
+        encounter.voided_by = context.actor
         encounter.void_reason = reason
         encounter.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
         removed = []
@@ -302,43 +317,35 @@ def encounter_void(*, actor: User, encounter: Encounter, reason: str, request: H
         if removed:
             changes["conditions_removed"] = [removed, []]
         audit_record(
-            actor=actor,
+            context=context,
             action="delete",
-            resource_type="encounter",
+            resource_type=ResourceType.ENCOUNTER,
             resource_id=encounter.pk,
             subject_ids=[resident.pk],
             changes=changes,
-            request=request,
         )
     return encounter
 
 
-def condition_add(
-    *,
-    actor: User,
-    resident: Resident,
-    icd10_code: str,
-    onset_date: date | None = None,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> Condition:
+def condition_add(*, context: AuditContext, resident: Resident, data: ConditionIn) -> Condition:
     """Add a problem-list entry by hand (e.g. hypertension diagnosed elsewhere)."""
-    ensure_capture(actor, resident)
-    entry = icd10_get(icd10_code)
+    ensure_capture(context=context, resident=resident)
+    entry = icd10_get(data.icd10_code)
     errors = []
     if entry is None:
         errors.append(
             FieldError(
                 "icd10_code",
                 "unknown_code",
-                gettext("Mã ICD-10 “%(code)s” không có trong danh mục WHO ICD-10") % {"code": icd10_code},
+                gettext("Mã ICD-10 “%(code)s” không có trong danh mục WHO ICD-10") % {"code": data.icd10_code},
             )
         )
+    onset_date = data.onset_date
     if onset_date and (onset_date > timezone.localdate() or onset_date < resident.birth_date):
         errors.append(
             FieldError("onset_date", "out_of_range", gettext("Ngày phát hiện phải sau ngày sinh và không ở tương lai"))
         )
-    if len(note) > 300:
+    if len(data.note) > 300:
         errors.append(FieldError("note", "too_long", gettext("Tối đa %(limit)s ký tự") % {"limit": 300}))
     if (
         entry
@@ -350,51 +357,45 @@ def condition_add(
             FieldError("icd10_code", "duplicate", gettext("Người bệnh đã có vấn đề sức khoẻ này trong danh sách"))
         )
     if errors:
-        raise ClinicalValidationError(errors)
+        raise DomainError(errors)
     with transaction.atomic():
         condition = Condition.objects.create(
             resident=resident,
             icd10_code=entry.code,
             onset_date=onset_date,
             source=ConditionSource.MANUAL,
-            note=note.strip(),
-            recorded_by=actor,
+            note=data.note,
+            recorded_by=context.actor,
         )
         audit_record(
-            actor=actor,
+            context=context,
             action="create",
-            resource_type="condition",
+            resource_type=ResourceType.CONDITION,
             resource_id=condition.pk,
             subject_ids=[resident.pk],
             changes={"icd10_code": [None, entry.code]},
-            request=request,
         )
     return condition
 
 
-def condition_resolve(
-    *, actor: User, condition: Condition, resolved_on: date | None = None, request: HttpRequest | None = None
-) -> Condition:
+def condition_resolve(*, context: AuditContext, condition: Condition, resolved_on: date | None = None) -> Condition:
     """Mark a problem-list entry resolved (cured, or no longer followed)."""
-    ensure_capture(actor, condition.resident)
+    ensure_capture(context=context, resident=condition.resident, record=condition)
     if condition.status != ConditionStatus.ACTIVE:
-        raise ClinicalValidationError([FieldError("status", "resolved", gettext("Vấn đề sức khoẻ này đã kết thúc"))])
+        raise DomainError.one("status", "resolved", gettext("Vấn đề sức khoẻ này đã kết thúc"))
     resolved_on = resolved_on or timezone.localdate()
     if condition.onset_date and resolved_on < condition.onset_date:
-        raise ClinicalValidationError(
-            [FieldError("resolved_on", "out_of_range", gettext("Ngày kết thúc phải sau ngày phát hiện"))]
-        )
+        raise DomainError.one("resolved_on", "out_of_range", gettext("Ngày kết thúc phải sau ngày phát hiện"))
     with transaction.atomic():
         condition.status = ConditionStatus.RESOLVED
         condition.resolved_on = resolved_on
         condition.save(update_fields=["status", "resolved_on", "updated_at"])
         audit_record(
-            actor=actor,
+            context=context,
             action="update",
-            resource_type="condition",
+            resource_type=ResourceType.CONDITION,
             resource_id=condition.pk,
             subject_ids=[condition.resident_id],
             changes={"status": ["active", "resolved"]},
-            request=request,
         )
     return condition

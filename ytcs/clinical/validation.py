@@ -1,15 +1,20 @@
-"""The rules a visit must satisfy before it is stored; called by the services for every write path."""
+"""The rules a visit must satisfy before it is stored; called by the services for every write path.
+
+The input arrives typed (``inputs.EncounterIn``, from the API body or the visit form); these are the rules
+about what the values mean. Each broken rule is a ``ytcs.core.errors.FieldError`` named by the field as the
+client sent it (``systolic``, ``diagnoses.0.code``, ``prescriptions.1.quantity``).
+"""
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ytcs.clinical.errors import FieldError
 from ytcs.clinical.icd10 import icd10_get, normalise_code
-from ytcs.clinical.inputs import EncounterData
+from ytcs.clinical.inputs import EncounterIn
 from ytcs.clinical.models import Outcome, Payer
 from ytcs.clinical.vitals import Alert, bounds_errors, vitals_alerts
+from ytcs.core.errors import FieldError
 from ytcs.people.models import Resident, Sex
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -56,7 +61,7 @@ def sex_mismatch(code: str, sex: str) -> bool:
     return False
 
 
-def encounter_errors(data: EncounterData, *, resident: Resident) -> list[FieldError]:
+def encounter_errors(data: EncounterIn, *, resident: Resident) -> list[FieldError]:
     """Every rule the visit breaks; an empty list means it may be stored."""
     errors: list[FieldError] = []
     at = data.occurred_at
@@ -102,16 +107,13 @@ def bhyt_valid_on(resident: Resident, day: date) -> bool:
     return not (resident.bhyt_valid_to and day > resident.bhyt_valid_to)
 
 
-def _diagnosis_errors(data: EncounterData, *, resident: Resident) -> list[FieldError]:
+def _diagnosis_errors(data: EncounterIn, *, resident: Resident) -> list[FieldError]:
     errors: list[FieldError] = []
     if not data.diagnoses:
         return [FieldError("diagnoses", "required", gettext("Cần ít nhất một chẩn đoán (mã ICD-10)"))]
     seen: set[str] = set()
     for index, diagnosis in enumerate(data.diagnoses):
         name = f"diagnoses.{index}.code"
-        if not diagnosis.code:
-            errors.append(FieldError(name, "required", gettext("Cần nhập mã ICD-10")))
-            continue
         entry = icd10_get(diagnosis.code)
         if entry is None:
             errors.append(
@@ -146,15 +148,11 @@ def _diagnosis_errors(data: EncounterData, *, resident: Resident) -> list[FieldE
     return errors
 
 
-def _prescription_errors(data: EncounterData) -> list[FieldError]:
+def _prescription_errors(data: EncounterIn) -> list[FieldError]:
     errors: list[FieldError] = []
     for index, line in enumerate(data.prescriptions):
         prefix = f"prescriptions.{index}"
-        if not line.drug_name:
-            errors.append(FieldError(f"{prefix}.drug_name", "required", gettext("Cần nhập tên thuốc")))
-        if line.quantity is None:
-            errors.append(FieldError(f"{prefix}.quantity", "required", gettext("Cần nhập số lượng")))
-        elif not 1 <= line.quantity <= MAX_QUANTITY:
+        if not 1 <= line.quantity <= MAX_QUANTITY:
             errors.append(
                 FieldError(
                     f"{prefix}.quantity",
@@ -178,7 +176,7 @@ def _prescription_errors(data: EncounterData) -> list[FieldError]:
     return errors
 
 
-def encounter_warnings(data: EncounterData, *, resident: Resident) -> list[Alert]:
+def encounter_warnings(data: EncounterIn, *, resident: Resident) -> list[Alert]:
     """Non-blocking flags: alarming vitals and diagnoses coded at category level where a subcategory exists."""
     day = timezone.localtime(data.occurred_at).date() if data.occurred_at else timezone.localdate()
     values = {**data.vitals, "glucose_fasting": data.glucose_fasting}

@@ -5,21 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ytcs.audit.context import AuditContext
 from ytcs.clinical import selectors, services
 from ytcs.clinical.charts import ReferenceLine, Series, line_chart_svg
-from ytcs.clinical.errors import ClinicalValidationError
 from ytcs.clinical.forms import FormState, form_state, raw_from_encounter, raw_from_post
 from ytcs.clinical.icd10 import icd10_get, icd10_search
-from ytcs.clinical.inputs import parse_encounter
+from ytcs.clinical.inputs import ConditionIn, EncounterIn, VoidIn, from_form
 from ytcs.clinical.models import Encounter, Outcome, Payer
-from ytcs.clinical.validation import bhyt_valid_on, encounter_errors
+from ytcs.clinical.validation import bhyt_valid_on
 from ytcs.clinical.vitals import VITALS
-from ytcs.people.access import get_resident_for
+from ytcs.core.errors import DomainError
 from ytcs.people.models import Resident
 
 
@@ -69,33 +68,36 @@ def _form_context(
     }
 
 
-def _submit(request: HttpRequest, resident: Resident, encounter: Encounter | None) -> HttpResponse:
+def _submit(
+    request: HttpRequest, context: AuditContext, resident: Resident, encounter: Encounter | None
+) -> HttpResponse:
+    """Save the posted visit through the same typed input and service as the API, or re-show the form with
+    each error beside its field (422)."""
     raw = raw_from_post(request.POST)
-    data, parse_errors = parse_encounter(raw)
     try:
-        if parse_errors:
-            raise ClinicalValidationError(parse_errors + encounter_errors(data, resident=resident))
+        data = from_form(EncounterIn, raw)
         if encounter is None:
-            encounter = services.encounter_record(actor=request.user, resident=resident, data=data, request=request)
+            encounter = services.encounter_record(context=context, resident=resident, data=data)
             messages.success(request, gettext("Đã lưu lượt khám"))
         else:
-            encounter = services.encounter_update(actor=request.user, encounter=encounter, data=data, request=request)
+            encounter = services.encounter_update(context=context, encounter=encounter, data=data)
             messages.success(request, gettext("Đã sửa lượt khám"))
-    except ClinicalValidationError as exc:
+    except DomainError as exc:
         last = selectors.last_measurements(resident=resident, before=encounter)
-        context = _form_context(resident, form_state(raw, exc.errors), encounter=encounter, last=last)
-        return render(request, "clinical/visit_form.html", context, status=422)
+        context_data = _form_context(resident, form_state(raw, exc.errors), encounter=encounter, last=last)
+        return render(request, "clinical/visit_form.html", context_data, status=422)
     return redirect("clinical:visit_detail", pk=encounter.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_pk, request=request)
-    services.ensure_capture(request.user, resident)
+    context = AuditContext.from_request(request)
+    resident = selectors.resident_for_write(context=context, resident_id=resident_pk)
+    services.ensure_capture(context=context, resident=resident)
     if request.method == "POST":
-        return _submit(request, resident, None)
-    last = selectors.visit_form_opened(actor=request.user, resident=resident, request=request)
+        return _submit(request, context, resident, None)
+    last = selectors.visit_form_opened(context=context, resident=resident)
     now = timezone.localtime()
     # No measured value is prefilled: earlier ones are shown beside their fields (``last``), not carried forward.
     initial = {
@@ -112,22 +114,22 @@ def visit_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    encounter = selectors.encounter_for_write(actor=request.user, encounter_id=pk)
-    services.ensure_capture(request.user, encounter.resident)
+    context = AuditContext.from_request(request)
+    encounter = selectors.encounter_for_write(context=context, encounter_id=pk)
+    services.ensure_capture(context=context, resident=encounter.resident, record=encounter)
     if request.method == "POST":
-        return _submit(request, encounter.resident, encounter)
-    last = selectors.visit_form_opened(
-        actor=request.user, resident=encounter.resident, encounter=encounter, request=request
-    )
+        return _submit(request, context, encounter.resident, encounter)
+    last = selectors.visit_form_opened(context=context, resident=encounter.resident, encounter=encounter)
     state = form_state(raw_from_encounter(encounter))
-    context = _form_context(encounter.resident, state, encounter=encounter, last=last)
-    return render(request, "clinical/visit_form.html", context)
+    return render(
+        request, "clinical/visit_form.html", _form_context(encounter.resident, state, encounter=encounter, last=last)
+    )
 
 
 @login_required
 @require_GET
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    encounter = selectors.encounter_get(actor=request.user, encounter_id=pk, request=request)
+    encounter = selectors.encounter_get(context=AuditContext.from_request(request), encounter_id=pk)
     return render(
         request,
         "clinical/visit_detail.html",
@@ -144,23 +146,29 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def visit_void(request: HttpRequest, pk: int) -> HttpResponse:
-    encounter = selectors.encounter_for_write(actor=request.user, encounter_id=pk)
+    context = AuditContext.from_request(request)
+    encounter = selectors.encounter_for_write(context=context, encounter_id=pk)
+    services.ensure_capture(context=context, resident=encounter.resident, record=encounter)
     try:
-        services.encounter_void(
-            actor=request.user, encounter=encounter, reason=request.POST.get("reason", ""), request=request
-        )
-    except ClinicalValidationError as exc:
-        for error in exc.errors:
-            messages.error(request, error.message)
+        data = from_form(VoidIn, {"reason": request.POST.get("reason", "")})
+        services.encounter_void(context=context, encounter=encounter, reason=data.reason)
+    except DomainError as exc:
+        _show_errors(request, exc)
         return redirect("clinical:visit_detail", pk=pk)
     messages.success(request, gettext("Đã huỷ lượt khám"))
     return redirect("clinical:timeline", resident_pk=encounter.resident_id)
 
 
+def _show_errors(request: HttpRequest, exc: DomainError) -> None:
+    """A refused action of a page without a form of its own (void, problem list): its messages on the next page."""
+    for error in exc.errors:
+        messages.error(request, error.message)
+
+
 @login_required
 @require_GET
 def timeline(request: HttpRequest, resident_pk: int) -> HttpResponse:
-    data = selectors.resident_timeline(actor=request.user, resident_id=resident_pk, request=request)
+    data = selectors.resident_timeline(context=AuditContext.from_request(request), resident_id=resident_pk)
     bp_chart = line_chart_svg(
         title=gettext("Huyết áp theo thời gian"),
         unit="mmHg",
@@ -191,33 +199,27 @@ def timeline(request: HttpRequest, resident_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def condition_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_pk, request=request)
-    onset = parse_date(request.POST.get("onset_date", "") or "") if request.POST.get("onset_date") else None
+    context = AuditContext.from_request(request)
+    resident = selectors.resident_for_write(context=context, resident_id=resident_pk)
+    services.ensure_capture(context=context, resident=resident)  # refused before the input is read, as a visit
+    raw = {name: request.POST.get(name, "") for name in ("icd10_code", "onset_date", "note")}
     try:
-        services.condition_add(
-            actor=request.user,
-            resident=resident,
-            icd10_code=request.POST.get("icd10_code", ""),
-            onset_date=onset,
-            note=request.POST.get("note", ""),
-            request=request,
-        )
+        services.condition_add(context=context, resident=resident, data=from_form(ConditionIn, raw))
         messages.success(request, gettext("Đã thêm vào danh sách vấn đề sức khoẻ"))
-    except ClinicalValidationError as exc:
-        for error in exc.errors:
-            messages.error(request, error.message)
+    except DomainError as exc:
+        _show_errors(request, exc)
     return redirect("clinical:timeline", resident_pk=resident.pk)
 
 
 @login_required
 @require_POST
 def condition_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    condition = selectors.condition_get(actor=request.user, condition_id=pk)
+    context = AuditContext.from_request(request)
+    condition = selectors.condition_for_write(context=context, condition_id=pk)
     try:
-        services.condition_resolve(actor=request.user, condition=condition, request=request)
-    except ClinicalValidationError as exc:
-        for error in exc.errors:
-            messages.error(request, error.message)
+        services.condition_resolve(context=context, condition=condition)
+    except DomainError as exc:
+        _show_errors(request, exc)
     return redirect("clinical:timeline", resident_pk=condition.resident_id)
 
 

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ytcs.clinical.errors import FieldError
+from ytcs.core.errors import FieldError
 
 
 @dataclass(frozen=True)

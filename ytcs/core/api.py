@@ -64,7 +64,9 @@ def _schema_message(error: dict) -> tuple[str, str]:
     kind = str(error.get("type", ""))
     if kind == "missing":
         return "required", _("Trường này là bắt buộc.")
-    if kind.startswith(("int_", "float_", "decimal_")):
+    if kind == "int_from_float":
+        return "invalid", _("Cần một số nguyên.")
+    if kind.startswith(("int_", "float_", "decimal_")) or kind == "finite_number":
         return "invalid", _("Cần một số.")
     if kind.startswith("bool_"):
         return "invalid", _("Cần giá trị đúng/sai (true/false).")

@@ -62,6 +62,9 @@ def test_changes_of_every_shape_read_as_text():
             ("Chẩn đoán", "∅", "I10, E11"), ("Lý do khám", "∅", "(văn bản, nội dung không ghi vào nhật ký)")]
         assert lines("resident", {"query_kind": "name", "relationship_to_head": [None, "head"]}) == [
             ("Loại tìm kiếm", None, "họ tên"), ("Quan hệ với chủ hộ", "∅", "Chủ hộ")]
+        assert lines("people.Resident", {"view": "timeline"}) == [("Trang đã xem", None, "Dòng thời gian sức khỏe")]
+    with translation.override("en"):
+        assert lines("people.Resident", {"view": "timeline"}) == [("Page viewed", None, "Health timeline")]
 
 
 @pytest.mark.django_db

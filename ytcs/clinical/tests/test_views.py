@@ -4,9 +4,11 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.clinical.models import Encounter
-from ytcs.clinical.tests.factories import EncounterFactory, ResidentFactory
+from ytcs.clinical.tests.factories import EncounterFactory, ResidentFactory, UserFactory
 
 
 def _form(**overrides):
@@ -57,18 +59,40 @@ def test_valid_form_saves_and_redirects_to_the_visit(client, place, patient):
 
 def test_invalid_form_shows_each_error_beside_its_field_and_keeps_input(client, place, patient):
     client.force_login(place.nurse_a)
-    response = client.post(
-        f"/clinical/residents/{patient.pk}/visits/new/",
-        _form(systolic="400", temperature="abc", **{"rx-quantity": ["0", ""]}),
-    )
+    url = f"/clinical/residents/{patient.pk}/visits/new/"
+    response = client.post(url, _form(systolic="400", **{"rx-quantity": ["0", ""]}))
     assert response.status_code == 422
     html = response.content.decode()
     systolic = html.index('name="systolic"')
     assert html.index("Huyết áp tâm thu phải trong khoảng 60–300 mmHg", systolic) - systolic < 300
     assert 'value="400"' in html and 'aria-invalid="true"' in html
-    assert "Nhiệt độ phải là một số" in html
     assert "Số lượng phải trong khoảng 1–10000" in html
     assert not Encounter.objects.exists()
+
+
+def test_a_wrong_type_gets_the_apis_message_beside_its_field(client, place, patient):
+    """The form builds the API's typed input: a wrong type reads as the API says it, where it was typed."""
+    client.force_login(place.nurse_a)
+    url = f"/clinical/residents/{patient.pk}/visits/new/"
+    response = client.post(url, _form(temperature="abc", pulse="80,5", **{"rx-quantity": ["ba", ""]}))
+    assert response.status_code == 422
+    html = response.content.decode()
+    temperature = html.index('name="temperature"')
+    assert html.index("Cần một số.", temperature) - temperature < 300
+    pulse = html.index('name="pulse"')
+    assert html.index("Cần một số nguyên.", pulse) - pulse < 300
+    quantity = html.index('name="rx-quantity"')
+    assert html.index("Cần một số.", quantity) - quantity < 300
+    assert 'value="abc"' in html and 'value="ba"' in html
+    assert not Encounter.objects.exists()
+
+
+def test_a_required_field_left_blank_is_named(client, place, patient):
+    client.force_login(place.nurse_a)
+    response = client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form(occurred_at=""))
+    html = response.content.decode()
+    occurred = html.index('name="occurred_at"')
+    assert html.index("Trường này là bắt buộc.", occurred) - occurred < 300
 
 
 def test_form_without_diagnosis_says_so(client, place, patient):
@@ -77,12 +101,53 @@ def test_form_without_diagnosis_says_so(client, place, patient):
     assert "Cần ít nhất một chẩn đoán (mã ICD-10)" in response.content.decode()
 
 
-def test_form_is_404_outside_capture_scope(client, place, patient):
-    client.force_login(place.provincial)
-    assert client.get(f"/clinical/residents/{patient.pk}/visits/new/").status_code == 404
+def test_form_is_404_outside_the_search_scope_and_403_where_the_role_may_not_record(client, place, patient):
+    """The refusal rule: a nurse of another commune cannot see the resident (404); a provincial user who opens
+    records sees them but may not record a visit (403). Both refusals are audited, naming the resident."""
+    encounter = EncounterFactory(resident=patient)
     client.force_login(place.nurse_b)
+    assert client.get(f"/clinical/residents/{patient.pk}/visits/new/").status_code == 404
     assert client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form()).status_code == 404
-    assert not Encounter.objects.exists()
+    assert client.get(f"/clinical/visits/{encounter.pk}/edit/").status_code == 404
+    client.force_login(place.provincial)
+    assert client.get(f"/clinical/residents/{patient.pk}/visits/new/").status_code == 403
+    assert client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form()).status_code == 403
+    assert client.get(f"/clinical/visits/{encounter.pk}/edit/").status_code == 403
+    assert client.post(f"/clinical/visits/{encounter.pk}/edit/", _form()).status_code == 403
+    assert client.post(f"/clinical/visits/{encounter.pk}/void/", {"reason": "x"}).status_code == 403
+    assert client.post(f"/clinical/residents/{patient.pk}/conditions/new/", {"icd10_code": "I10"}).status_code == 403
+    assert Encounter.objects.get() == encounter and not encounter.diagnoses.exists()
+    refused = AuditEvent.objects.filter(action="denied")
+    assert refused.filter(actor=place.nurse_b).count() == 3 and refused.filter(actor=place.provincial).count() == 6
+    assert {s.resident_id for e in refused for s in e.subjects.all()} == {patient.pk}
+    assert not AuditEvent.objects.filter(action="view").exists()
+
+
+def test_a_system_administrator_is_offered_no_visit_links(client, place, patient):
+    """demo_admin opens records but does not record visits: no "Ghi lượt khám", no correction or problem-list
+    forms on the resident page, the timeline or a visit; the nurse of the commune gets them all."""
+    admin = UserFactory(org_unit=place.province, role=Role.SYSTEM_ADMIN)
+    encounter = EncounterFactory(resident=patient)
+    pages = (
+        f"/people/{patient.pk}/",
+        f"/clinical/residents/{patient.pk}/timeline/",
+        f"/clinical/visits/{encounter.pk}/",
+    )
+    offered = (
+        f"/clinical/residents/{patient.pk}/visits/new/",
+        f"/clinical/visits/{encounter.pk}/edit/",
+        f"/clinical/residents/{patient.pk}/conditions/new/",
+    )
+    for user, expected in ((admin, set()), (place.nurse_a, set(offered))):
+        client.force_login(user)
+        links = set()
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200, page
+            links |= {url for url in offered if url in response.content.decode()}
+        assert links == expected, user.role
+    client.force_login(admin)
+    assert client.get(offered[0]).status_code == 403
 
 
 def _earlier_visit(patient, **vitals):
@@ -127,12 +192,16 @@ def test_opening_the_visit_form_is_audited(client, place, patient):
     client.force_login(place.nurse_a)
     client.get(f"/clinical/residents/{patient.pk}/visits/new/")
     opened = AuditEvent.objects.get(action="view")
-    assert (opened.actor, opened.resource_type, opened.resource_id) == (place.nurse_a, "resident", str(patient.pk))
+    assert (opened.actor, opened.resource_type, opened.resource_id) == (
+        place.nurse_a,
+        ResourceType.RESIDENT,
+        str(patient.pk),
+    )
     assert list(opened.subjects.values_list("resident_id", flat=True)) == [patient.pk]
     encounter = _earlier_visit(patient)
     client.get(f"/clinical/visits/{encounter.pk}/edit/")
     edited = AuditEvent.objects.filter(action="view").latest("pk")
-    assert (edited.resource_type, edited.resource_id) == ("encounter", str(encounter.pk))
+    assert (edited.resource_type, edited.resource_id) == (ResourceType.ENCOUNTER, str(encounter.pk))
     assert list(edited.subjects.values_list("resident_id", flat=True)) == [patient.pk]
 
 
@@ -170,7 +239,7 @@ def test_timeline_shows_visits_conditions_and_charts_and_is_audited(client, plac
     assert "Tăng huyết áp vô căn (nguyên phát)" in html
     assert html.count("<svg") == 2 and html.count('class="dot systolic"') == 3
     assert "HA 138/92" in html
-    event = AuditEvent.objects.get(action="view", resource_type="resident_timeline")
+    event = AuditEvent.objects.get(action="view", resource_type=ResourceType.RESIDENT, changes={"view": "timeline"})
     assert list(event.subjects.values_list("resident_id", flat=True)) == [patient.pk]
 
 
@@ -186,6 +255,10 @@ def test_void_from_the_visit_page(client, place, patient):
     client.force_login(place.nurse_a)
     client.post(f"/clinical/residents/{patient.pk}/visits/new/", _form())
     encounter = Encounter.objects.get()
+    blank = client.post(f"/clinical/visits/{encounter.pk}/void/", {"reason": "  "}, follow=True)
+    assert "Trường này là bắt buộc." in blank.content.decode()
+    encounter.refresh_from_db()
+    assert not encounter.is_voided
     response = client.post(f"/clinical/visits/{encounter.pk}/void/", {"reason": "Nhập nhầm"})
     assert response.status_code == 302
     encounter.refresh_from_db()

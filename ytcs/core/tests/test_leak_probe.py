@@ -38,14 +38,6 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
         'answers outside scope',
         'refusal not audited',
     },
-    'GET /clinical/residents/{resident_pk}/visits/new/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
-    'GET /clinical/visits/{pk}/edit/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
     'GET /people/duplicates/{pk}/': {
         'answers outside scope',
         'refusal not audited',
@@ -77,22 +69,6 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
         '404 where the role may not act, not 403',
         'refusal not audited',
         'refused in scope (404)',
-    },
-    'POST /api/clinical/conditions/{condition_id}/resolve': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
-    'POST /api/clinical/encounters/{encounter_id}/void': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
-    'POST /api/clinical/residents/{resident_id}/conditions': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
-    'POST /api/clinical/residents/{resident_id}/encounters': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
     },
     'POST /api/people/households [body village]': {
         '422 outside scope, not 404',
@@ -142,26 +118,6 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
     'POST /api/surveillance/signals/{signal_id}/review': {
         '404 where the role may not act, not 403',
     },
-    'POST /clinical/conditions/{pk}/resolve/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
-    'POST /clinical/residents/{resident_pk}/conditions/new/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
-    'POST /clinical/residents/{resident_pk}/visits/new/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
-    'POST /clinical/visits/{pk}/edit/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
-    'POST /clinical/visits/{pk}/void/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
-    },
     'POST /people/duplicates/{pk}/decide/': {
         '404 where the role may not act, not 403',
         'answers outside scope',
@@ -205,10 +161,6 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
         'answers outside scope',
     },
     'POST /surveillance/cases/{pk}/': {
-        'refusal not audited',
-    },
-    'PUT /api/clinical/encounters/{encounter_id}': {
-        '404 where the role may not act, not 403',
         'refusal not audited',
     },
     'PUT /api/people/residents/{resident_id}/sections/{section}': {
