@@ -2,8 +2,10 @@
 
 Thin: each endpoint coerces the body with the same form the web page uses, calls the same service,
 and answers 422 ``{"errors": [{"field", "code", "message"}]}`` in the user's language (Accept-Language)
-when either refuses the input. Reads go through ``ytcs.accounts.scope`` (404 outside scope) and write
-an audit row naming every resident returned.
+when either refuses the input. Reads call the selectors of ``list_selectors`` and ``record_selectors``,
+which open records through the access module (404 outside scope, a refusal audited) and write the audit
+row naming every resident returned. Identifiers leave as :func:`ytcs.accounts.masking.masker_for` decides
+for the reader: :class:`ResidentOut` masks them for whoever asks.
 """
 
 from typing import Any
@@ -14,13 +16,15 @@ from django.utils.translation import gettext as _
 from fhir.resources.R4B.patient import Patient
 from ninja import Body, Query, Router, Schema, Status
 
-from ytcs.accounts.scope import capture_commune, get_resident_for, scoped_households, scoped_residents
-from ytcs.audit.services import audit_record
+from ytcs.accounts.masking import masker_for
+from ytcs.accounts.scope import capture_commune, get_resident_for, scoped_households
+from ytcs.audit.context import AuditContext
+from ytcs.core.api import ErrorOut
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as people_forms
+from ytcs.people import list_selectors, record_selectors
 from ytcs.people.dedup.registration import DifferentPeople, DuplicatesFound
-from ytcs.people.exports import record_data
-from ytcs.people.fhir import patient_resource
+from ytcs.people.exports import section_data
 from ytcs.people.identifiers import FieldError
 from ytcs.people.life_events import birth_register, death_register, residence_move
 from ytcs.people.models import Household, Resident
@@ -39,11 +43,6 @@ from ytcs.people.services import (
 )
 
 router = Router(tags=["people"])
-MAX_LIMIT = 200
-
-
-class ErrorOut(Schema):
-    errors: list[dict]
 
 
 class ResidentIn(Schema):
@@ -146,6 +145,32 @@ class ResidentOut(Schema):
     def resolve_warnings(obj: Resident) -> list[dict]:
         return [w.as_dict() for w in getattr(obj, "warnings", [])]
 
+    @staticmethod
+    def resolve_cccd(obj: Resident, context: dict | None) -> str | None:
+        return _shown(obj, "cccd", context)
+
+    @staticmethod
+    def resolve_phone(obj: Resident, context: dict | None) -> str:
+        return _shown(obj, "phone", context)
+
+    @staticmethod
+    def resolve_bhyt_card_number(obj: Resident, context: dict | None) -> str:
+        return _shown(obj, "bhyt_card_number", context)
+
+    @staticmethod
+    def resolve_social_insurance_number(obj: Resident, context: dict | None) -> str | None:
+        return _shown(obj, "social_insurance_number", context)
+
+    @staticmethod
+    def resolve_emergency_contact_phone(obj: Resident, context: dict | None) -> str:
+        return _shown(obj, "emergency_contact_phone", context)
+
+
+def _shown(resident: Resident, field: str, context: dict | None) -> Any:
+    """``field`` of ``resident`` as the reader of the response may see it; masked when there is no reader."""
+    request = (context or {}).get("request")
+    return masker_for(getattr(request, "user", None), resident)(field, getattr(resident, field))
+
 
 class HouseholdIn(Schema):
     commune: int | None = None
@@ -170,9 +195,14 @@ class HouseholdOut(Schema):
         return list(getattr(obj, "shown_members", []))
 
 
-class Page(Schema):
+class ResidentPage(Schema):
     count: int
-    items: list[Any]
+    items: list[ResidentOut]
+
+
+class HouseholdPage(Schema):
+    count: int
+    items: list[HouseholdOut]
 
 
 class ListParams(Schema):
@@ -246,18 +276,15 @@ def _resident_form_values(resident: Resident) -> dict:
     return values
 
 
-@router.get("/residents", response=Page)
-def resident_list(request: HttpRequest, params: Query[ListParams]) -> dict:
-    """Residents the user may open, oldest record first; every one returned is named in the audit row."""
-    rows = scoped_residents(request.user)
-    for name in ("commune", "village", "household"):
-        if getattr(params, name):
-            rows = rows.filter(**{f"{name}_id": getattr(params, name)})
-    limit = max(1, min(params.limit, MAX_LIMIT))
-    page = list(rows.order_by("pk")[max(0, params.offset): max(0, params.offset) + limit])
-    audit_record(actor=request.user, action="list", resource_type="people.Resident",
-                 subject_ids=[r.pk for r in page], request=request)
-    return {"count": rows.count(), "items": [ResidentOut.from_orm(r).dict() for r in page]}
+def _window(params: ListParams) -> list_selectors.Window:
+    return list_selectors.Window(limit=params.limit, offset=params.offset)
+
+
+@router.get("/residents", response={200: ResidentPage, 422: ErrorOut})
+def resident_list(request: HttpRequest, params: Query[ListParams]) -> list_selectors.ListPage:
+    """Residents the user may open, oldest record first (at most 200 a page); each is named in the audit row."""
+    return list_selectors.resident_list(context=AuditContext.from_request(request), window=_window(params),
+                                        commune=params.commune, village=params.village, household=params.household)
 
 
 @router.post("/residents", response={201: ResidentOut, 409: DuplicatesOut, 422: ErrorOut})
@@ -278,12 +305,9 @@ def resident_post(request: HttpRequest, payload: ResidentIn) -> Status:
     return Status(201, resident)
 
 
-@router.get("/residents/{resident_id}", response=ResidentOut)
+@router.get("/residents/{resident_id}", response={200: ResidentOut, 404: ErrorOut})
 def resident_get(request: HttpRequest, resident_id: int) -> Resident:
-    resident = get_resident_for(request.user, resident_id)
-    audit_record(actor=request.user, action="view", resource_type="people.Resident", resource_id=resident.pk,
-                 subject_ids=[resident.pk], request=request)
-    return resident
+    return record_selectors.resident_view(context=AuditContext.from_request(request), pk=resident_id)
 
 
 @router.patch("/residents/{resident_id}", response={200: ResidentOut, 422: ErrorOut})
@@ -302,22 +326,17 @@ def resident_patch(request: HttpRequest, resident_id: int, payload: ResidentIn) 
     return Status(200, resident)
 
 
-@router.get("/residents/{resident_id}/record")
+@router.get("/residents/{resident_id}/record", response={200: dict, 404: ErrorOut})
 def resident_record(request: HttpRequest, resident_id: int) -> dict:
     """The whole QĐ 831 record (same content as the JSON export)."""
-    resident = get_resident_for(request.user, resident_id)
-    audit_record(actor=request.user, action="view", resource_type="people.Resident.record", resource_id=resident.pk,
-                 subject_ids=[resident.pk], request=request)
-    return record_data(resident)
+    return record_selectors.resident_record(context=AuditContext.from_request(request), pk=resident_id)
 
 
-@router.get("/residents/{resident_id}/fhir")
+@router.get("/residents/{resident_id}/fhir", response={200: dict, 404: ErrorOut})
 def resident_fhir(request: HttpRequest, resident_id: int) -> HttpResponse:
     """The resident as a validated FHIR R4 (R4B models) Patient resource."""
-    resident = get_resident_for(request.user, resident_id)
-    patient = Patient.model_validate(patient_resource(resident))
-    audit_record(actor=request.user, action="view", resource_type="people.Resident.fhir", resource_id=resident.pk,
-                 subject_ids=[resident.pk], request=request)
+    patient = Patient.model_validate(record_selectors.resident_fhir(context=AuditContext.from_request(request),
+                                                                   pk=resident_id))
     return HttpResponse(patient.model_dump_json(), content_type="application/fhir+json")
 
 
@@ -335,7 +354,7 @@ def section_put(request: HttpRequest, resident_id: int, section: str, payload: d
         section_save(actor=request.user, resident=resident, section=section, data=data, request=request)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
-    return Status(200, record_data(resident)[section])
+    return Status(200, section_data(resident, section))
 
 
 @router.post("/residents/{resident_id}/sections/{section}/entries", response={201: dict, 422: ErrorOut})
@@ -352,7 +371,7 @@ def entry_post(request: HttpRequest, resident_id: int, section: str, payload: di
                                   request=request)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
-    return Status(201, next(e for e in record_data(resident)[section] if e["id"] == entry.pk))
+    return Status(201, next(e for e in section_data(resident, section) if e["id"] == entry.pk))
 
 
 @router.delete("/residents/{resident_id}/sections/{section}/entries/{entry_id}", response={204: None})
@@ -408,22 +427,15 @@ def event_move(request: HttpRequest, resident_id: int, payload: MoveIn) -> Statu
     return Status(200, resident)
 
 
-@router.get("/households", response=Page)
-def household_list(request: HttpRequest, params: Query[ListParams]) -> dict:
-    rows = scoped_households(request.user)
-    if params.commune:
-        rows = rows.filter(commune_id=params.commune)
-    if params.village:
-        rows = rows.filter(village_id=params.village)
-    limit = max(1, min(params.limit, MAX_LIMIT))
-    page = list(rows.order_by("pk")[max(0, params.offset): max(0, params.offset) + limit])
-    audit_record(actor=request.user, action="list", resource_type="people.Household",
-                 subject_ids=[h.head_id for h in page if h.head_id], request=request)
-    return {"count": rows.count(), "items": [HouseholdOut.from_orm(h).dict() for h in page]}
+@router.get("/households", response={200: HouseholdPage, 422: ErrorOut})
+def household_list(request: HttpRequest, params: Query[ListParams]) -> list_selectors.ListPage:
+    """Households the user may open (members are listed by ``GET /households/{id}``)."""
+    return list_selectors.household_list(context=AuditContext.from_request(request), window=_window(params),
+                                         commune=params.commune, village=params.village)
 
 
 def _household_with_members(request: HttpRequest, household: Household) -> Household:
-    household.shown_members = list(scoped_residents(request.user).filter(household=household).order_by("pk"))
+    household.shown_members = list_selectors.household_members(request.user, household)
     return household
 
 
@@ -462,12 +474,9 @@ def household_post(request: HttpRequest, payload: HouseholdIn) -> Status:
     return Status(201, _household_with_members(request, household))
 
 
-@router.get("/households/{household_id}", response=HouseholdOut)
+@router.get("/households/{household_id}", response={200: HouseholdOut, 404: ErrorOut})
 def household_get(request: HttpRequest, household_id: int) -> Household:
-    household = _household_with_members(request, get_object_or_404(scoped_households(request.user), pk=household_id))
-    audit_record(actor=request.user, action="view", resource_type="people.Household", resource_id=household.pk,
-                 subject_ids=[m.pk for m in household.shown_members], request=request)
-    return household
+    return list_selectors.household_view(context=AuditContext.from_request(request), pk=household_id)
 
 
 @router.patch("/households/{household_id}", response={200: HouseholdOut, 422: ErrorOut})
