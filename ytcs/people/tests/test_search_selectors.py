@@ -325,14 +325,14 @@ def test_search_and_resident_page_queries_do_not_grow_with_results(units, nurse)
             action()
         return len(ctx.captured_queries)
 
-    def search():
+    def find():
         list(search(nurse, "nguyen van an").page)
 
     def detail():
         resident_detail(context=AuditContext(actor=nurse), pk=first.pk)
 
-    search()  # the first search of a process also reads the word statistics (people.search.word_stats)
-    few = (count(search), count(detail))
+    find()  # the first search of a process also reads the word statistics (people.search.word_stats)
+    few = (count(find), count(detail))
     for _ in range(8):
         ResidentFactory(village=units["village_a"], household=household)
-    assert (count(search), count(detail)) == few
+    assert (count(find), count(detail)) == few
