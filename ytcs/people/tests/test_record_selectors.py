@@ -48,8 +48,9 @@ BEFORE_THE_VOCABULARY = {"resident": ResourceType.RESIDENT, "household": Resourc
 def denied_rows() -> list[tuple[ResourceType, str, list[int]]]:
     """The refusals written, their resource read as a vocabulary member (the access module's getters still
     write the codes of before the vocabulary until their move to ``people``)."""
-    return [(BEFORE_THE_VOCABULARY.get(e.resource_type) or ResourceType(e.resource_type), e.resource_id, list(e.subjects.values_list("resident_id", flat=True)))
-            for e in AuditEvent.objects.filter(action="denied", outcome="denied").order_by("pk")]
+    events = AuditEvent.objects.filter(action="denied", outcome="denied").order_by("pk")
+    return [(BEFORE_THE_VOCABULARY.get(e.resource_type) or ResourceType(e.resource_type), e.resource_id,
+             list(e.subjects.values_list("resident_id", flat=True))) for e in events]
 
 
 def test_a_refused_read_of_an_existing_resident_is_audited_denied_on_every_path(world):
