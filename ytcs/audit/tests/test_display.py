@@ -164,3 +164,31 @@ def test_the_audit_page_shows_labels_and_the_filter_offers_data_types_by_name(cl
     assert '<option value="people.DuplicateCandidate">Cặp nghi trùng</option>' in page
     filtered = client.get(reverse("audit:list"), {"resource_type": "people.DuplicateCandidate"})
     assert [e.resource_type for e in filtered.context["page"]] == ["people.DuplicateCandidate"]
+
+
+def test_a_read_says_what_was_read():
+    with translation.override("vi"):
+        assert lines("people.Resident", {"format": "fhir"}) == [("Định dạng", None, "FHIR")]
+        assert lines("people.Resident", {"view": "record"}) == [("Nội dung xem", None, "Hồ sơ sức khỏe cá nhân")]
+    with translation.override("en"):
+        assert lines("people.Resident", {"view": "timeline"}) == [("What was viewed", None, "Health timeline")]
+
+
+@pytest.mark.django_db
+def test_events_stored_with_a_legacy_code_come_up_under_their_member(client, world, residents):
+    """Filtering on "Người dân" finds ``resident`` and ``people.Resident.fhir`` rows written before the
+    vocabulary, and "who saw this person" finds a legacy row that names the person only by its record id."""
+    admin = UserFactory(role=Role.SYSTEM_ADMIN, org_unit=world.country)
+    person = residents["a1"].pk
+    audit_record(actor=admin, action="view", resource_type="people.Resident.fhir", resource_id=person)
+    audit_record(actor=admin, action="view", resource_type="resident_timeline", resource_id=person)
+    audit_record(actor=admin, action="view", resource_type=ResourceType.RESIDENT, resource_id=person,
+                 subject_ids=[person])
+    audit_record(actor=admin, action="view", resource_type=ResourceType.HOUSEHOLD, resource_id=1)
+    client.force_login(admin)
+    found = client.get(reverse("audit:list"), {"resource_type": "people.Resident"}).context["page"]
+    assert sorted(e.resource_type for e in found) == ["people.Resident", "people.Resident.fhir", "resident_timeline"]
+    seen = client.get(reverse("audit:resident", args=[person])).context["page"]
+    assert {e.resource_type for e in seen} >= {"people.Resident", "people.Resident.fhir", "resident_timeline"}
+    choices = dict(client.get(reverse("audit:list")).context["form"].fields["resource_type"].choices)
+    assert "resident" not in choices and choices["people.Resident"] == "Người dân"
