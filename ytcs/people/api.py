@@ -8,13 +8,13 @@ row naming every resident returned. Identifiers leave as :func:`ytcs.accounts.ma
 for the reader: :class:`ResidentOut` masks them for whoever asks.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.patient import Patient
-from ninja import Body, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
 
 from ytcs.accounts.masking import masker_for
 from ytcs.accounts.scope import capture_commune, get_resident_for, scoped_households
@@ -205,10 +205,15 @@ class HouseholdPage(Schema):
     items: list[HouseholdOut]
 
 
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a database id: a filter outside it is bad input, not a 500
+
+
 class ListParams(Schema):
-    commune: int | None = None
-    village: int | None = None
-    household: int | None = None
+    """Filters by unit or household id; ``limit`` (at most 200) and ``offset`` are clamped, never refused."""
+
+    commune: RecordId | None = None
+    village: RecordId | None = None
+    household: RecordId | None = None
     limit: int = 50
     offset: int = 0
 
@@ -332,7 +337,11 @@ def resident_record(request: HttpRequest, resident_id: int) -> dict:
     return record_selectors.resident_record(context=AuditContext.from_request(request), pk=resident_id)
 
 
-@router.get("/residents/{resident_id}/fhir", response={200: dict, 404: ErrorOut})
+FHIR_200 = {"200": {"description": "A FHIR R4 Patient resource",
+                    "content": {"application/fhir+json": {"schema": {"type": "object"}}}}}
+
+
+@router.get("/residents/{resident_id}/fhir", response={404: ErrorOut}, openapi_extra={"responses": FHIR_200})
 def resident_fhir(request: HttpRequest, resident_id: int) -> HttpResponse:
     """The resident as a validated FHIR R4 (R4B models) Patient resource."""
     patient = Patient.model_validate(record_selectors.resident_fhir(context=AuditContext.from_request(request),

@@ -48,3 +48,13 @@ def test_a_page_is_audited_naming_its_residents_with_its_filters(world):
     event = AuditEvent.objects.get(action="list")
     assert event.changes == {"village": world["village_a"].pk}
     assert sorted(event.subjects.values_list("resident_id", flat=True)) == [r.pk for r in world["mine"][1:]]
+
+
+def test_a_filter_outside_the_range_of_ids_is_bad_input_not_a_server_error(world):
+    client = Client()
+    client.force_login(world["nurse_a"])
+    for query in ({"commune": 2**63}, {"village": 0}, {"household": -1}):
+        response = client.get("/api/people/residents", query)
+        assert response.status_code == 422, query
+        assert response.json()["errors"][0]["field"] == next(iter(query))
+    assert client.get("/api/people/households", {"commune": 2**64}).status_code == 422
