@@ -167,9 +167,17 @@ class ResidentOut(Schema):
 
 
 def _shown(resident: Resident, field: str, context: dict | None) -> Any:
-    """``field`` of ``resident`` as the reader of the response may see it; masked when there is no reader."""
-    request = (context or {}).get("request")
-    return masker_for(getattr(request, "user", None), resident)(field, getattr(resident, field))
+    """``field`` of ``resident`` as the reader of the response may see it; masked when there is no reader.
+
+    The decision depends only on the reader and the person's place, so a response asks it once per place
+    (a list of 200 residents of one village: once, not a thousand times).
+    """
+    maskers = context.setdefault("maskers", {}) if context is not None else {}
+    place = (resident.commune_id, resident.village_id)
+    if place not in maskers:
+        request = (context or {}).get("request")
+        maskers[place] = masker_for(getattr(request, "user", None), resident)
+    return maskers[place](field, getattr(resident, field))
 
 
 class HouseholdIn(Schema):

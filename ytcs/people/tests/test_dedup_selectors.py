@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     world = make_world()
-    world["original"] = ResidentFactory(village=world["village_a"], cccd="004080000123", phone="0912345678")
+    world["original"] = ResidentFactory(village=world["village_a"], given_name="An", cccd="004080000123",
+                                        phone="0912345678")
     world["copy"] = ResidentFactory(village=world["village_a"], family_name="Nguyen", middle_name="Van",
                                     given_name="Ann", birth_date=datetime.date(1980, 1, 1),
                                     social_insurance_number="0412345678")
