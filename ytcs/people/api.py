@@ -451,7 +451,8 @@ def household_list(request: HttpRequest, params: Query[ListParams]) -> list_sele
                                          commune=params.commune, village=params.village)
 
 
-def _household_with_members(request: HttpRequest, household: Household) -> Household:
+def household_with_members(request: HttpRequest, household: Household) -> Household:
+    """``household`` with the members the user may open, for the output schema."""
     household.shown_members = list_selectors.household_members(request.user, household)
     return household
 
@@ -488,7 +489,7 @@ def household_post(request: HttpRequest, payload: HouseholdIn) -> Status:
         return _conflict(exc, members=True)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
-    return Status(201, _household_with_members(request, household))
+    return Status(201, household_with_members(request, household))
 
 
 @router.get("/households/{household_id}", response={200: HouseholdOut, 404: ErrorOut})
@@ -520,4 +521,4 @@ def household_patch(request: HttpRequest, household_id: int, payload: HouseholdI
         household = household_update(actor=request.user, household=household, data=data, request=request)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
-    return Status(200, _household_with_members(request, household))
+    return Status(200, household_with_members(request, household))

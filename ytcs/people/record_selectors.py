@@ -21,7 +21,7 @@ from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
-from ytcs.core.errors import OutOfScope
+from ytcs.core.errors import NotAllowed
 from ytcs.people.completeness import Completeness, record_completeness
 from ytcs.people.exports import DisplaySection, record_data, record_display
 from ytcs.people.fhir import patient_resource
@@ -110,18 +110,20 @@ def record_export(*, context: AuditContext, pk: Any, fmt: ExportFormat) -> Shown
 def resident_for_edit(*, context: AuditContext, pk: Any) -> Resident:
     """The resident whose administrative part the viewer is about to edit; audited as a view.
 
-    Editing is a capture action: a resident the viewer may open but not capture for (an administrator, a
-    provincial user) is out of scope for it, answered 404 and audited ``denied`` like any refused record.
+    The refusal rule (``docs/architecture.md``): outside the search scope the record does not exist (404, from
+    the getter); a viewer who can open it but does not capture where it lies (an administrator, a provincial
+    user) may not take this action (403). Both refusals are audited ``denied`` naming the person.
     """
     resident = _open(context, pk)
     if not may_edit(context.actor, resident):
         audit_record(context=context, action=AuditAction.DENIED, resource_type=ResourceType.RESIDENT,
                      resource_id=resident.pk, subject_ids=[resident.pk], outcome="denied")
-        raise OutOfScope
+        raise NotAllowed
     _audit_read(context, resident, AuditAction.VIEW)
     return resident
 
 
 def may_edit(actor: Any, resident: Resident) -> bool:
-    """Whether ``actor`` captures data for the resident's commune (the register's services check the same)."""
-    return capture_scope(actor).covers(resident.commune)
+    """Whether ``actor`` captures data where the resident lives (their commune, or their village for a village
+    health worker): the record page then offers its forms."""
+    return capture_scope(actor).covers_place(resident.commune, resident.village)

@@ -8,7 +8,7 @@ from ytcs.accounts.models import Role
 from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditEvent
 from ytcs.audit.vocabulary import ResourceType
-from ytcs.core.errors import OutOfScope
+from ytcs.core.errors import NotAllowed
 from ytcs.people.record_selectors import ExportFormat, record_export, resident_fhir, resident_for_edit
 from ytcs.people.tests.factories import HouseholdFactory, ResidentFactory, UserFactory, make_world
 
@@ -74,14 +74,15 @@ def test_a_refused_household_is_audited_denied(world):
     assert [(t, i) for t, i, _ in denied_rows()] == [(ResourceType.HOUSEHOLD, str(household))]
 
 
-def test_the_edit_page_is_a_capture_action_refused_to_the_administrator_and_audited(world):
-    """The administrator opens the record but captures for no commune: 404 on the edit page, audited."""
+def test_the_edit_page_is_a_capture_action_not_allowed_to_the_administrator_and_audited(world):
+    """The administrator opens the record but captures nowhere: 403 on the edit page (the refusal rule: they can
+    see the record, their role may not edit it), audited."""
     resident = world["resident"]
     client = client_for(world["admin"])
     assert client.get(f"/people/register/resident/{resident.pk}/").status_code == 200
-    assert client.get(f"/people/register/resident/{resident.pk}/edit/").status_code == 404
+    assert client.get(f"/people/register/resident/{resident.pk}/edit/").status_code == 403
     assert denied_rows() == [(ResourceType.RESIDENT, str(resident.pk), [resident.pk])]
-    with pytest.raises(OutOfScope):
+    with pytest.raises(NotAllowed):
         resident_for_edit(context=AuditContext(actor=world["admin"]), pk=resident.pk)
     nurse = AuditContext(actor=world["nurse_b"])
     assert resident_for_edit(context=nurse, pk=resident.pk) == resident
