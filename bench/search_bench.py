@@ -100,16 +100,18 @@ def pct(values: list[float], p: float) -> float:
 def run(actor, queries, http_every: int, target: dict[int, str]) -> dict:
     from django.test import Client
 
+    from ytcs.audit.context import AuditContext
     from ytcs.core.text import fold
     from ytcs.people.selectors import resident_search
 
+    context = AuditContext.system("search-bench", actor=actor)
     client = Client()
     client.force_login(actor)
     selector_ms, http_ms, first, on_page = [], [], 0, 0
     by_kind: dict[str, list[float]] = {}
     for i, (kind, text, pk) in enumerate(queries):
         started = time.perf_counter()
-        results = resident_search(actor=actor, query=text)
+        results = resident_search(context=context, query=text)
         ids = [r.pk for r in results.page] if results.page else []
         elapsed = (time.perf_counter() - started) * 1000
         selector_ms.append(elapsed)
@@ -146,14 +148,16 @@ def extra_queries(residents: list, n: int, seed: int) -> dict[str, list[str]]:
 
 
 def time_extra(actor, queries: dict[str, list[str]]) -> dict[str, list[float]]:
+    from ytcs.audit.context import AuditContext
     from ytcs.people.selectors import resident_search
 
+    context = AuditContext.system("search-bench", actor=actor)
     out = {}
     for label, texts in queries.items():
         times = []
         for text in texts:
             started = time.perf_counter()
-            results = resident_search(actor=actor, query=text)
+            results = resident_search(context=context, query=text)
             list(results.page or [])
             times.append((time.perf_counter() - started) * 1000)
         out[label] = times

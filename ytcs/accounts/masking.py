@@ -32,6 +32,7 @@ class Masker:
     """The decision for one viewer and one person's place, applied field by field."""
 
     full: bool
+    do_not_call_in_templates = True  # templates pass it to the ``identifier`` tag, which calls it per field
 
     def __call__(self, field: str, value: Any) -> Any:
         if self.full or field not in IDENTIFIER_FIELDS or not value:

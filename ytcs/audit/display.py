@@ -1,8 +1,10 @@
 """How an audit event reads on the audit page: the actor's role, the kind of data, each change, in words.
 
 The trail stores codes so that it stays stable and searchable when wording changes: a role code
-(``system_admin``), a data type (a model label ``surveillance.CaseReport`` or a short code ``resident``),
-and ``changes`` as ``{field: [before, after]}`` — or, for reads, ``{key: value}`` (the filter of a list).
+(``system_admin``), a data type (a member of ``ytcs.audit.vocabulary.ResourceType``, a model label such as
+``surveillance.CaseReport``; events stored before the vocabulary may hold an older code such as ``resident``,
+read as its member), and ``changes`` as ``{field: [before, after]}`` — or, for reads, ``{key: value}`` (the
+filter of a list, what was viewed: ``{"format": "fhir"}``).
 Values are JSON: strings, numbers, booleans, lists and dicts (a merge's ``{"people.LifeEvent.resident": 2}``).
 This module turns each into text in the reader's language — field names into the model's verbose names,
 choice codes into their labels, lists and dicts into readable lines — never into a Python repr.
@@ -23,39 +25,32 @@ from django.utils.translation import gettext_lazy
 from ytcs.accounts.models import Role
 from ytcs.audit.context import JOB_PREFIX
 from ytcs.audit.models import AuditEvent
-from ytcs.core.labels import field_label, model_for, model_label, relation_label
+from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.labels import field_label, model_for, relation_label
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.models import Relationship
 from ytcs.surveillance.models import Disease
 
 EMPTY = "∅"
-# Short data-type codes that name one model.
-RESOURCE_MODELS = {
-    "resident": "people.Resident",
-    "household": "people.Household",
-    "encounter": "clinical.Encounter",
-    "condition": "clinical.Condition",
-    "user": "accounts.User",
-    "audit": "audit.AuditEvent",
+# Data types written before the vocabulary, each read as the member it stands for, so events already stored
+# still show the model's name and come up when the filter asks for that model. Nothing new is written with them:
+# a variant of a read (the FHIR form, the timeline, an import) is the event's ``action`` and ``changes``.
+LEGACY_TYPES: dict[str, ResourceType] = {
+    "resident": ResourceType.RESIDENT,
+    "people.Resident.record": ResourceType.RESIDENT,
+    "people.Resident.fhir": ResourceType.RESIDENT,
+    "people.Resident.import": ResourceType.RESIDENT,
+    "resident_timeline": ResourceType.RESIDENT,
+    "household": ResourceType.HOUSEHOLD,
+    "encounter": ResourceType.ENCOUNTER,
+    "encounter_synthetic": ResourceType.ENCOUNTER,
+    "condition": ResourceType.CONDITION,
+    "user": ResourceType.USER,
+    "session": ResourceType.USER,  # a login or logout: the user's own account
+    "audit": ResourceType.AUDIT_EVENT,
 }
-# Data types that are not one model (views of a resident, logins, generated data).
-RESOURCE_LABELS = {
-    "session": gettext_lazy("Phiên đăng nhập"),
-    "resident_timeline": gettext_lazy("Dòng thời gian sức khỏe"),
-    "encounter_synthetic": gettext_lazy("Lượt khám tổng hợp (dữ liệu mẫu)"),
-    "people.Resident.record": gettext_lazy("Hồ sơ sức khỏe cá nhân"),
-    "people.Resident.fhir": gettext_lazy("Hồ sơ người dân (FHIR)"),
-    "people.Resident.import": gettext_lazy("Nhập danh sách người dân"),
-}
-# Every data type the code writes (a test reads the sources to keep this complete); the filter offers them.
-KNOWN_DATA_TYPES = (
-    "people.Resident", "resident", "people.Resident.record", "people.Resident.fhir", "people.Resident.import",
-    "resident_timeline", "people.Household", "household", "people.HealthProfile", "people.RiskFactors",
-    "people.ReproductiveHistory", "people.Allergy", "people.Disability", "people.MedicalHistory",
-    "people.SurgeryHistory", "people.DuplicateCandidate", "people.MergeLog", "encounter", "encounter_synthetic",
-    "condition", "surveillance.CaseReport", "surveillance.WeeklyReport", "surveillance.Alert", "surveillance.Signal",
-    "user", "session", "audit",
-)
+# Every data type an event can hold: the vocabulary, then the legacy codes; the filter offers the members.
+KNOWN_DATA_TYPES: tuple[str, ...] = (*(member.value for member in ResourceType), *LEGACY_TYPES)
 # Actors that are not users: the import command line writes "operator".
 EXTRA_ROLES = {"operator": gettext_lazy("Người vận hành (dòng lệnh)")}
 OUTCOMES = {"ok": gettext_lazy("Thành công"), "denied": gettext_lazy("Bị từ chối")}
@@ -65,7 +60,7 @@ KEY_LABELS = {
     "page": gettext_lazy("trang"),
     "results": gettext_lazy("số kết quả"),
     "format": gettext_lazy("định dạng"),
-    "view": gettext_lazy("trang đã xem"),
+    "view": gettext_lazy("nội dung xem"),
     "merged_from": gettext_lazy("gộp từ hồ sơ số"),
     "moved": gettext_lazy("hồ sơ liên quan đã chuyển"),
     "moved_back": gettext_lazy("hồ sơ liên quan đã chuyển lại"),
@@ -115,8 +110,8 @@ VALUE_LABELS = {
         "bhxh_or_phone": gettext_lazy("mã số BHXH hoặc số điện thoại"), "phone": gettext_lazy("số điện thoại"),
         "bhyt": gettext_lazy("mã thẻ BHYT"), "unknown_number": gettext_lazy("số không nhận ra"),
     },
-    "format": {"html": gettext_lazy("bản in"), "pdf": "PDF", "json": "JSON"},
-    "view": {"timeline": gettext_lazy("Dòng thời gian sức khỏe")},
+    "format": {"html": gettext_lazy("bản in"), "pdf": "PDF", "json": "JSON", "fhir": "FHIR"},
+    "view": {"record": gettext_lazy("Hồ sơ sức khỏe cá nhân"), "timeline": gettext_lazy("Dòng thời gian sức khỏe")},
     "mode": {"refuse": gettext_lazy("không ghi đè"), "append": gettext_lazy("thêm vào"),
              "replace": gettext_lazy("thay thế")},
     "relationship_to_head": dict(Relationship.choices),  # a code without choices on the field (free import text)
@@ -169,26 +164,33 @@ def role_label(code: str) -> str:
     return str(EXTRA_ROLES.get(code, code))
 
 
+def member_of(code: str) -> ResourceType | None:
+    """The vocabulary member a stored data type is: itself, or the member a legacy code stands for."""
+    if code in LEGACY_TYPES:
+        return LEGACY_TYPES[code]
+    try:
+        return ResourceType(code)
+    except ValueError:
+        return None
+
+
 def data_model(code: str) -> type[Model] | None:
     """The model a data type is about: ``resident`` and ``people.Resident.record`` are both residents."""
-    label = RESOURCE_MODELS.get(code, code)
-    if label.count(".") == 2:
-        label = label.rsplit(".", 1)[0]
-    return model_for(label)
+    member = member_of(code)
+    return model_for(member.value) if member else None
 
 
 def resource_label(code: str) -> str:
     """``surveillance.CaseReport`` → "Ca bệnh"; ``resident`` → "Người dân"; an unknown code as it is."""
-    if code in RESOURCE_LABELS:
-        return str(RESOURCE_LABELS[code])
-    return model_label(RESOURCE_MODELS.get(code, code)) or code
+    member = member_of(code)
+    return capfirst(ResourceType.label_for(member.value)) if member else code
 
 
 def data_type_groups() -> dict[str, list[str]]:
-    """The known data types under one code per thing: ``people.Resident`` also stands for ``resident``."""
-    groups: dict[str, list[str]] = {}
-    for code in KNOWN_DATA_TYPES:
-        groups.setdefault(RESOURCE_MODELS.get(code, code), []).append(code)
+    """Every member with the legacy codes that stand for it: ``people.Resident`` also finds ``resident``."""
+    groups: dict[str, list[str]] = {member.value: [member.value] for member in ResourceType}
+    for code, member in LEGACY_TYPES.items():
+        groups[member.value].append(code)
     return groups
 
 
@@ -294,7 +296,7 @@ def record_label(resource_id: str) -> str:
     if resource_id == "all":
         return _("tất cả")
     prefix, separator, rest = resource_id.partition(":")
-    if separator and prefix in RESOURCE_MODELS:
+    if separator and prefix in LEGACY_TYPES:
         return f"{resource_label(prefix)} {rest}"
     if separator and prefix in RECORD_PREFIXES:
         return f"{RECORD_PREFIXES[prefix]} {rest}"
@@ -303,8 +305,7 @@ def record_label(resource_id: str) -> str:
 
 def _resident_of(event: AuditEvent) -> int | None:
     """The resident an event is about (its record, or the audit page of that resident), for the link."""
-    model = data_model(event.resource_type)
-    if model is not None and model._meta.label == "people.Resident" and event.resource_id.isdigit():
+    if member_of(event.resource_type) == ResourceType.RESIDENT and event.resource_id.isdigit():
         return int(event.resource_id)
     prefix, _separator, rest = event.resource_id.partition(":")
     return int(rest) if prefix == "resident" and rest.isdigit() else None

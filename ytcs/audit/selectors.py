@@ -10,6 +10,7 @@ from django.utils import timezone
 from ytcs.accounts.models import User
 from ytcs.accounts.scope import OutOfScope, is_system_admin
 from ytcs.audit.context import AuditContext
+from ytcs.audit.display import data_type_groups
 from ytcs.audit.models import AuditAction, AuditEvent, AuditSubject
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
@@ -23,7 +24,7 @@ class AuditFilter:
     actor_username: str = ""
     resident_id: int | None = None
     action: str = ""
-    resource_types: tuple[str, ...] = ()  # any of these (one thing can have two codes: resident, people.Resident)
+    resource_types: tuple[str, ...] = ()  # any of these (a member and its legacy codes: people.Resident, resident)
     date_from: date | None = None
     date_to: date | None = None
 
@@ -48,7 +49,8 @@ def audit_event_list(*, actor: User, filters: AuditFilter) -> QuerySet[AuditEven
         events = events.filter(actor_username__iexact=filters.actor_username.strip())
     if filters.resident_id is not None:
         named = AuditSubject.objects.filter(resident_id=filters.resident_id).values("event_id")
-        events = events.filter(Q(pk__in=named) | Q(resource_type="resident", resource_id=str(filters.resident_id)))
+        as_record = Q(resource_type__in=data_type_groups()[ResourceType.RESIDENT], resource_id=str(filters.resident_id))
+        events = events.filter(Q(pk__in=named) | as_record)
     if filters.action:
         events = events.filter(action=filters.action)
     if filters.resource_types:

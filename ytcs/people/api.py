@@ -2,26 +2,30 @@
 
 Thin: each endpoint coerces the body with the same form the web page uses, calls the same service,
 and answers 422 ``{"errors": [{"field", "code", "message"}]}`` in the user's language (Accept-Language)
-when either refuses the input. Reads go through ``ytcs.accounts.scope`` (404 outside scope) and write
-an audit row naming every resident returned.
+when either refuses the input. Reads call the selectors of ``list_selectors`` and ``record_selectors``,
+which open records through the access module (404 outside scope, a refusal audited) and write the audit
+row naming every resident returned. Identifiers leave as :func:`ytcs.accounts.masking.masker_for` decides
+for the reader: :class:`ResidentOut` masks them for whoever asks.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.patient import Patient
-from ninja import Body, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
 
+from ytcs.accounts.masking import masker_for
 from ytcs.accounts.scope import capture_commune
-from ytcs.audit.services import audit_record
+from ytcs.audit.context import AuditContext
+from ytcs.core.api import ErrorOut
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as people_forms
-from ytcs.people.access import get_resident_for, scoped_households, scoped_residents
+from ytcs.people import list_selectors, record_selectors
+from ytcs.people.access import get_resident_for, scoped_households
 from ytcs.people.dedup.registration import DifferentPeople, DuplicatesFound
-from ytcs.people.exports import record_data
-from ytcs.people.fhir import patient_resource
+from ytcs.people.exports import section_data
 from ytcs.people.identifiers import FieldError
 from ytcs.people.life_events import birth_register, death_register, residence_move
 from ytcs.people.models import Household, Resident
@@ -40,11 +44,6 @@ from ytcs.people.services import (
 )
 
 router = Router(tags=["people"])
-MAX_LIMIT = 200
-
-
-class ErrorOut(Schema):
-    errors: list[dict]
 
 
 class ResidentIn(Schema):
@@ -147,6 +146,40 @@ class ResidentOut(Schema):
     def resolve_warnings(obj: Resident) -> list[dict]:
         return [w.as_dict() for w in getattr(obj, "warnings", [])]
 
+    @staticmethod
+    def resolve_cccd(obj: Resident, context: dict | None) -> str | None:
+        return _shown(obj, "cccd", context)
+
+    @staticmethod
+    def resolve_phone(obj: Resident, context: dict | None) -> str:
+        return _shown(obj, "phone", context)
+
+    @staticmethod
+    def resolve_bhyt_card_number(obj: Resident, context: dict | None) -> str:
+        return _shown(obj, "bhyt_card_number", context)
+
+    @staticmethod
+    def resolve_social_insurance_number(obj: Resident, context: dict | None) -> str | None:
+        return _shown(obj, "social_insurance_number", context)
+
+    @staticmethod
+    def resolve_emergency_contact_phone(obj: Resident, context: dict | None) -> str:
+        return _shown(obj, "emergency_contact_phone", context)
+
+
+def _shown(resident: Resident, field: str, context: dict | None) -> Any:
+    """``field`` of ``resident`` as the reader of the response may see it; masked when there is no reader.
+
+    The decision depends only on the reader and the person's place, so a response asks it once per place
+    (a list of 200 residents of one village: once, not a thousand times).
+    """
+    maskers = context.setdefault("maskers", {}) if context is not None else {}
+    place = (resident.commune_id, resident.village_id)
+    if place not in maskers:
+        request = (context or {}).get("request")
+        maskers[place] = masker_for(getattr(request, "user", None), resident)
+    return maskers[place](field, getattr(resident, field))
+
 
 class HouseholdIn(Schema):
     commune: int | None = None
@@ -171,15 +204,25 @@ class HouseholdOut(Schema):
         return list(getattr(obj, "shown_members", []))
 
 
-class Page(Schema):
+class ResidentPage(Schema):
     count: int
-    items: list[Any]
+    items: list[ResidentOut]
+
+
+class HouseholdPage(Schema):
+    count: int
+    items: list[HouseholdOut]
+
+
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a database id: a filter outside it is bad input, not a 500
 
 
 class ListParams(Schema):
-    commune: int | None = None
-    village: int | None = None
-    household: int | None = None
+    """Filters by unit or household id; ``limit`` (at most 200) and ``offset`` are clamped, never refused."""
+
+    commune: RecordId | None = None
+    village: RecordId | None = None
+    household: RecordId | None = None
     limit: int = 50
     offset: int = 0
 
@@ -247,18 +290,15 @@ def _resident_form_values(resident: Resident) -> dict:
     return values
 
 
-@router.get("/residents", response=Page)
-def resident_list(request: HttpRequest, params: Query[ListParams]) -> dict:
-    """Residents the user may open, oldest record first; every one returned is named in the audit row."""
-    rows = scoped_residents(request.user)
-    for name in ("commune", "village", "household"):
-        if getattr(params, name):
-            rows = rows.filter(**{f"{name}_id": getattr(params, name)})
-    limit = max(1, min(params.limit, MAX_LIMIT))
-    page = list(rows.order_by("pk")[max(0, params.offset): max(0, params.offset) + limit])
-    audit_record(actor=request.user, action="list", resource_type="people.Resident",
-                 subject_ids=[r.pk for r in page], request=request)
-    return {"count": rows.count(), "items": [ResidentOut.from_orm(r).dict() for r in page]}
+def _window(params: ListParams) -> list_selectors.Window:
+    return list_selectors.Window(limit=params.limit, offset=params.offset)
+
+
+@router.get("/residents", response={200: ResidentPage, 422: ErrorOut})
+def resident_list(request: HttpRequest, params: Query[ListParams]) -> list_selectors.ListPage:
+    """Residents the user may open, oldest record first (at most 200 a page); each is named in the audit row."""
+    return list_selectors.resident_list(context=AuditContext.from_request(request), window=_window(params),
+                                        commune=params.commune, village=params.village, household=params.household)
 
 
 @router.post("/residents", response={201: ResidentOut, 409: DuplicatesOut, 422: ErrorOut})
@@ -279,12 +319,9 @@ def resident_post(request: HttpRequest, payload: ResidentIn) -> Status:
     return Status(201, resident)
 
 
-@router.get("/residents/{resident_id}", response=ResidentOut)
+@router.get("/residents/{resident_id}", response={200: ResidentOut, 404: ErrorOut})
 def resident_get(request: HttpRequest, resident_id: int) -> Resident:
-    resident = get_resident_for(request.user, resident_id)
-    audit_record(actor=request.user, action="view", resource_type="people.Resident", resource_id=resident.pk,
-                 subject_ids=[resident.pk], request=request)
-    return resident
+    return record_selectors.resident_view(context=AuditContext.from_request(request), pk=resident_id)
 
 
 @router.patch("/residents/{resident_id}", response={200: ResidentOut, 422: ErrorOut})
@@ -303,22 +340,21 @@ def resident_patch(request: HttpRequest, resident_id: int, payload: ResidentIn) 
     return Status(200, resident)
 
 
-@router.get("/residents/{resident_id}/record")
+@router.get("/residents/{resident_id}/record", response={200: dict, 404: ErrorOut})
 def resident_record(request: HttpRequest, resident_id: int) -> dict:
     """The whole QĐ 831 record (same content as the JSON export)."""
-    resident = get_resident_for(request.user, resident_id)
-    audit_record(actor=request.user, action="view", resource_type="people.Resident.record", resource_id=resident.pk,
-                 subject_ids=[resident.pk], request=request)
-    return record_data(resident)
+    return record_selectors.resident_record(context=AuditContext.from_request(request), pk=resident_id)
 
 
-@router.get("/residents/{resident_id}/fhir")
+FHIR_200 = {"200": {"description": "A FHIR R4 Patient resource",
+                    "content": {"application/fhir+json": {"schema": {"type": "object"}}}}}
+
+
+@router.get("/residents/{resident_id}/fhir", response={404: ErrorOut}, openapi_extra={"responses": FHIR_200})
 def resident_fhir(request: HttpRequest, resident_id: int) -> HttpResponse:
     """The resident as a validated FHIR R4 (R4B models) Patient resource."""
-    resident = get_resident_for(request.user, resident_id)
-    patient = Patient.model_validate(patient_resource(resident))
-    audit_record(actor=request.user, action="view", resource_type="people.Resident.fhir", resource_id=resident.pk,
-                 subject_ids=[resident.pk], request=request)
+    patient = Patient.model_validate(record_selectors.resident_fhir(context=AuditContext.from_request(request),
+                                                                   pk=resident_id))
     return HttpResponse(patient.model_dump_json(), content_type="application/fhir+json")
 
 
@@ -336,7 +372,7 @@ def section_put(request: HttpRequest, resident_id: int, section: str, payload: d
         section_save(actor=request.user, resident=resident, section=section, data=data, request=request)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
-    return Status(200, record_data(resident)[section])
+    return Status(200, section_data(resident, section))
 
 
 @router.post("/residents/{resident_id}/sections/{section}/entries", response={201: dict, 422: ErrorOut})
@@ -353,7 +389,7 @@ def entry_post(request: HttpRequest, resident_id: int, section: str, payload: di
                                   request=request)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
-    return Status(201, next(e for e in record_data(resident)[section] if e["id"] == entry.pk))
+    return Status(201, next(e for e in section_data(resident, section) if e["id"] == entry.pk))
 
 
 @router.delete("/residents/{resident_id}/sections/{section}/entries/{entry_id}", response={204: None})
@@ -409,22 +445,16 @@ def event_move(request: HttpRequest, resident_id: int, payload: MoveIn) -> Statu
     return Status(200, resident)
 
 
-@router.get("/households", response=Page)
-def household_list(request: HttpRequest, params: Query[ListParams]) -> dict:
-    rows = scoped_households(request.user)
-    if params.commune:
-        rows = rows.filter(commune_id=params.commune)
-    if params.village:
-        rows = rows.filter(village_id=params.village)
-    limit = max(1, min(params.limit, MAX_LIMIT))
-    page = list(rows.order_by("pk")[max(0, params.offset): max(0, params.offset) + limit])
-    audit_record(actor=request.user, action="list", resource_type="people.Household",
-                 subject_ids=[h.head_id for h in page if h.head_id], request=request)
-    return {"count": rows.count(), "items": [HouseholdOut.from_orm(h).dict() for h in page]}
+@router.get("/households", response={200: HouseholdPage, 422: ErrorOut})
+def household_list(request: HttpRequest, params: Query[ListParams]) -> list_selectors.ListPage:
+    """Households the user may open (members are listed by ``GET /households/{id}``)."""
+    return list_selectors.household_list(context=AuditContext.from_request(request), window=_window(params),
+                                         commune=params.commune, village=params.village)
 
 
-def _household_with_members(request: HttpRequest, household: Household) -> Household:
-    household.shown_members = list(scoped_residents(request.user).filter(household=household).order_by("pk"))
+def household_with_members(request: HttpRequest, household: Household) -> Household:
+    """``household`` with the members the user may open, for the output schema."""
+    household.shown_members = list_selectors.household_members(request.user, household)
     return household
 
 
@@ -460,15 +490,12 @@ def household_post(request: HttpRequest, payload: HouseholdIn) -> Status:
         return _conflict(exc, members=True)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
-    return Status(201, _household_with_members(request, household))
+    return Status(201, household_with_members(request, household))
 
 
-@router.get("/households/{household_id}", response=HouseholdOut)
+@router.get("/households/{household_id}", response={200: HouseholdOut, 404: ErrorOut})
 def household_get(request: HttpRequest, household_id: int) -> Household:
-    household = _household_with_members(request, get_object_or_404(scoped_households(request.user), pk=household_id))
-    audit_record(actor=request.user, action="view", resource_type="people.Household", resource_id=household.pk,
-                 subject_ids=[m.pk for m in household.shown_members], request=request)
-    return household
+    return list_selectors.household_view(context=AuditContext.from_request(request), pk=household_id)
 
 
 @router.patch("/households/{household_id}", response={200: HouseholdOut, 422: ErrorOut})
@@ -495,4 +522,4 @@ def household_patch(request: HttpRequest, household_id: int, payload: HouseholdI
         household = household_update(actor=request.user, household=household, data=data, request=request)
     except RegisterError as exc:
         return _unprocessable(exc.errors)
-    return Status(200, _household_with_members(request, household))
+    return Status(200, household_with_members(request, household))

@@ -3,7 +3,9 @@
 The paper record a commune station still hands out is the printable page or the PDF; both are built
 from :func:`record_display`, so they say the same thing. The PDF embeds DejaVu Sans, vendored under
 ``people/fonts`` with its licence, so Vietnamese text renders on a machine with no system fonts.
-Callers audit each export (action ``export``); these functions only build the documents.
+Each builder takes the viewer's :class:`~ytcs.accounts.masking.Masker` and shows identifiers (CCCD, BHXH,
+BHYT, phone numbers) only as it allows. The selectors of ``record_selectors`` open the record, audit the
+read and hand out the masker; these functions only build the documents.
 """
 
 import datetime
@@ -17,9 +19,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ytcs.accounts.masking import Masker
 from ytcs.people.completeness import record_completeness
 from ytcs.people.models import HealthProfile, ReproductiveHistory, Resident, RiskFactors
-from ytcs.people.services import LIST_SECTIONS, RESIDENT_FIELDS, section_fields
+from ytcs.people.services import LIST_SECTIONS, ONE_TO_ONE_SECTIONS, RESIDENT_FIELDS, section_fields
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 _SKIP_DISPLAY = {"id", "resident", "created_at", "updated_at", "household", "village"}
@@ -45,10 +48,19 @@ def _one(model: type[models.Model], resident: Resident) -> models.Model | None:
     return model.objects.filter(resident=resident).first()
 
 
-def record_data(resident: Resident) -> dict:
+def section_data(resident: Resident, section: str) -> dict | list[dict] | None:
+    """One section of QĐ 831 part II as :func:`record_data` has it (no identifier in any of them)."""
+    if section in LIST_SECTIONS:
+        model = LIST_SECTIONS[section]
+        return [_row(entry, section_fields(model)) for entry in model.objects.filter(resident=resident).order_by("pk")]
+    model = ONE_TO_ONE_SECTIONS[section]
+    return _row(_one(model, resident), section_fields(model))
+
+
+def record_data(resident: Resident, *, masker: Masker) -> dict:
     """The full record as JSON-ready data: administrative part, QĐ 831 part II, residence and events."""
     completeness = record_completeness(resident)
-    identity = {name: _json_value(getattr(resident, name)) for name in RESIDENT_FIELDS}
+    identity = masker.record({name: _json_value(getattr(resident, name)) for name in RESIDENT_FIELDS})
     identity |= {
         "id": resident.pk, "full_name": resident.full_name, "birth_year": resident.birth_year,
         "commune": {"id": resident.commune_id, "code": resident.commune.code, "name": resident.commune.name},
@@ -59,15 +71,9 @@ def record_data(resident: Resident) -> dict:
         "mother_id": resident.mother_id, "date_of_death": _json_value(resident.date_of_death),
         "cause_of_death_icd10": resident.cause_of_death_icd10,
     }
-    data = {
-        "resident": identity,
-        "health_profile": _row(_one(HealthProfile, resident), section_fields(HealthProfile)),
-        "risk_factors": _row(_one(RiskFactors, resident), section_fields(RiskFactors)),
-        "reproductive_history": _row(_one(ReproductiveHistory, resident), section_fields(ReproductiveHistory)),
-    }
-    for name, model in LIST_SECTIONS.items():
-        data[name] = [_row(entry, section_fields(model)) for entry in model.objects.filter(resident=resident)
-                      .order_by("pk")]
+    data = {"resident": identity}
+    for name in (*ONE_TO_ONE_SECTIONS, *LIST_SECTIONS):
+        data[name] = section_data(resident, name)
     data["residence_history"] = [
         {"commune_id": p.commune_id, "commune": p.commune.name, "village": p.village.name if p.village_id else None,
          "household_id": p.household_id, "valid_from": p.valid_from.isoformat(),
@@ -128,13 +134,14 @@ def _rows(instance: models.Model, names: tuple[str, ...]) -> list[tuple[str, str
     return [(_label(type(instance), n), _text(instance, n)) for n in names if _shown(instance, n)]
 
 
-def record_display(resident: Resident) -> list[DisplaySection]:
+def record_display(resident: Resident, *, masker: Masker) -> list[DisplaySection]:
     """The record in QĐ 831 order with Vietnamese labels, omitting empty fields."""
-    admin = DisplaySection(_("I. Thông tin hành chính"), _rows(resident, (
-        "full_name", "sex", "birth_date", "ethnicity", "religion", "occupation", "cccd",
-        "social_insurance_number", "bhyt_card_number", "bhyt_valid_from", "bhyt_valid_to",
-        "bhyt_primary_care_facility_name", "phone", "emergency_contact_name", "emergency_contact_relationship",
-        "emergency_contact_phone", "date_of_death", "cause_of_death_icd10")))
+    names = ("full_name", "sex", "birth_date", "ethnicity", "religion", "occupation", "cccd",
+             "social_insurance_number", "bhyt_card_number", "bhyt_valid_from", "bhyt_valid_to",
+             "bhyt_primary_care_facility_name", "phone", "emergency_contact_name", "emergency_contact_relationship",
+             "emergency_contact_phone", "date_of_death", "cause_of_death_icd10")
+    admin = DisplaySection(_("I. Thông tin hành chính"), [
+        (_label(Resident, n), masker(n, _text(resident, n))) for n in names if _shown(resident, n)])
     place = [resident.household.address if resident.household_id else "",
              resident.village.name if resident.village_id else "", resident.commune.name]
     admin.rows.append((_("Địa chỉ"), ", ".join(p for p in place if p)))
@@ -193,7 +200,7 @@ def _register_fonts() -> tuple[str, str]:
     return "DejaVuSans", "DejaVuSans-Bold"
 
 
-def record_pdf(resident: Resident, *, station_name: str = "") -> bytes:
+def record_pdf(resident: Resident, *, masker: Masker, station_name: str = "") -> bytes:
     """The printable record as an A4 PDF with embedded Vietnamese-capable fonts."""
     from xml.sax.saxutils import escape
 
@@ -219,7 +226,7 @@ def record_pdf(resident: Resident, *, station_name: str = "") -> bytes:
     if station_name:
         story.append(cell(station_name, small))
     story.append(Spacer(1, 4 * mm))
-    for section in record_display(resident):
+    for section in record_display(resident, masker=masker):
         story.append(cell(section.title, heading))
         if section.rows:
             table = Table([[cell(k), cell(v)] for k, v in section.rows], colWidths=[60 * mm, 115 * mm])

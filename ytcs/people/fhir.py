@@ -3,8 +3,11 @@
 Identifier systems are this project's own URNs until the Vietnamese core profile (HL7 Vietnam, draft)
 fixes official ones: ``urn:ytcs:sid:cccd`` (personal identification number), ``urn:ytcs:sid:bhxh``
 (social-insurance number, the health identifier of QĐ 2153/QĐ-BYT), ``urn:ytcs:sid:bhyt`` (card code).
+Identifier values and phone numbers are written as the viewer's :class:`~ytcs.accounts.masking.Masker`
+allows: a viewer who does not capture for the person's commune gets the last four characters only.
 """
 
+from ytcs.accounts.masking import Masker
 from ytcs.people.models import Resident
 
 SYSTEMS = {
@@ -16,12 +19,12 @@ ETHNICITY_EXTENSION = "urn:ytcs:ext:ethnicity"
 WARD_CODE_EXTENSION = "urn:ytcs:ext:ward-code"
 
 
-def patient_resource(resident: Resident) -> dict:
+def patient_resource(resident: Resident, *, masker: Masker) -> dict:
     given = [p for p in (resident.middle_name, resident.given_name) if p]
     patient: dict = {
         "resourceType": "Patient",
         "id": str(resident.pk),
-        "identifier": [{"system": system, "value": getattr(resident, field)}
+        "identifier": [{"system": system, "value": masker(field, getattr(resident, field))}
                        for field, system in SYSTEMS.items() if getattr(resident, field)],
         "active": resident.date_of_death is None,
         "name": [{"use": "official", "text": resident.full_name, "family": resident.family_name, "given": given}],
@@ -38,7 +41,7 @@ def patient_resource(resident: Resident) -> dict:
         }],
     }
     if resident.phone:
-        patient["telecom"] = [{"system": "phone", "value": resident.phone, "use": "mobile"}]
+        patient["telecom"] = [{"system": "phone", "value": masker("phone", resident.phone), "use": "mobile"}]
     if resident.date_of_death:
         patient["deceasedDateTime"] = resident.date_of_death.isoformat()
     if resident.ethnicity:
@@ -48,7 +51,8 @@ def patient_resource(resident: Resident) -> dict:
         if resident.emergency_contact_name:
             contact["name"] = {"text": resident.emergency_contact_name}
         if resident.emergency_contact_phone:
-            contact["telecom"] = [{"system": "phone", "value": resident.emergency_contact_phone}]
+            contact["telecom"] = [{"system": "phone",
+                                   "value": masker("emergency_contact_phone", resident.emergency_contact_phone)}]
         patient["contact"] = [contact]
     if not patient["identifier"]:
         del patient["identifier"]

@@ -204,8 +204,9 @@ def check_phone(value: str, *, field: str = "phone") -> list[FieldError]:
     ))]
 
 
-def mask(value: str | None) -> str:
-    """What the audit trail keeps of an identifier: its last four characters."""
+def audit_tail(value: str | None) -> str:
+    """What the audit trail keeps of an identifier: its last four characters (redaction of the trail's
+    ``changes``; what a viewer sees is ``ytcs.accounts.masking``'s decision)."""
     if not value:
         return ""
     return "****" + value[-4:]

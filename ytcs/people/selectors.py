@@ -1,7 +1,9 @@
 """Reads of the resident register: counts for a user's area, search, and the resident page.
 
-Every function takes the actor and applies the scope from ``ytcs.accounts.scope``; the ones that
-expose individual people also write the audit row, so no caller can forget it.
+Every function applies the scope from ``ytcs.accounts.scope``. Counts take the actor alone (aggregates
+write no audit row); the ones that expose individual people take the :class:`AuditContext` and write the
+audit row themselves, so no caller can forget it. Whoever shows a person's identifiers asks
+:func:`ytcs.accounts.masking.masker_for`; the resident page carries the answer (``ResidentDetail.masker``).
 """
 
 import datetime
@@ -10,12 +12,15 @@ from enum import StrEnum
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
+from ytcs.accounts.masking import Masker, masker_for
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import aggregate_scope, capture_scope
+from ytcs.accounts.scope import aggregate_scope
+from ytcs.audit.context import AuditContext
+from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.core.text import fold
 from ytcs.people.access import get_resident_for, scoped_residents
 from ytcs.people.models import Household, Resident
@@ -148,9 +153,7 @@ def villages_matching(*, actor: User, text: str) -> list[int]:
     )
 
 
-def resident_search(
-    *, actor: User, query: str, page: int | str = 1, request: HttpRequest | None = None, village: str = "",
-) -> SearchResults:
+def resident_search(*, context: AuditContext, query: str, page: int | str = 1, village: str = "") -> SearchResults:
     """Residents in the actor's search scope matching ``query``, ranked and paginated; audited.
 
     Names are matched by ``people.search``: without diacritics, in any word order, tolerant of one typo
@@ -163,6 +166,7 @@ def resident_search(
     """
     from ytcs.people.search import RankedIds, rank_by_name
 
+    actor = context.actor
     parsed = parse_query(query)
     if parsed.kind in (QueryKind.EMPTY, QueryKind.UNKNOWN_NUMBER):
         return SearchResults(parsed, None)
@@ -187,12 +191,11 @@ def resident_search(
     if village.strip():
         changes["village"] = village.strip()[:60]
     audit_record(
-        actor=actor,
-        action="search",
-        resource_type="resident",
+        context=context,
+        action=AuditAction.SEARCH,
+        resource_type=ResourceType.RESIDENT,
         subject_ids=[r.pk for r in result_page.object_list],
         changes=changes,
-        request=request,
     )
     return SearchResults(parsed, result_page, ranked.capped, village.strip(), ranked.searched, ranked.unmatched,
                          ranked.partial, ranked.approximated)
@@ -227,7 +230,7 @@ class ResidentDetail:
     resident: Resident
     household_members: list[Resident]
     bhyt: BhytStatus
-    show_identifiers: bool
+    masker: Masker  # how the viewer sees this person's identifiers
     age: int
 
 
@@ -235,14 +238,15 @@ def _age(birth: datetime.date, on: datetime.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def resident_detail(*, actor: User, pk: int, request: HttpRequest | None = None) -> ResidentDetail:
-    """The resident page's data; 404 outside the actor's search scope; audited as a view.
+def resident_detail(*, context: AuditContext, pk: int | str) -> ResidentDetail:
+    """The resident page's data; 404 outside the actor's search scope (a refusal audited); audited as a view.
 
     Full identifiers (CCCD, BHXH, phone) are shown only to users who capture data for the
     resident's commune; others who may open the record (an administrator, a provincial user
-    with the override) see them masked.
+    with the override) see them masked (``masker``).
     """
-    resident = get_resident_for(actor, pk, request=request)
+    actor = context.actor
+    resident = get_resident_for(actor, pk)
     members: QuerySet = Resident.objects.none()
     if resident.household_id:
         members = (
@@ -255,12 +259,11 @@ def resident_detail(*, actor: User, pk: int, request: HttpRequest | None = None)
         )
     members = list(members)
     audit_record(
-        actor=actor,
-        action="view",
-        resource_type="resident",
+        context=context,
+        action=AuditAction.VIEW,
+        resource_type=ResourceType.RESIDENT,
         resource_id=resident.pk,
         subject_ids=[resident.pk, *(m.pk for m in members)],
-        request=request,
     )
     today = timezone.localdate()
     end = resident.date_of_death or today
@@ -268,13 +271,6 @@ def resident_detail(*, actor: User, pk: int, request: HttpRequest | None = None)
         resident=resident,
         household_members=members,
         bhyt=bhyt_status(resident, on=today),
-        show_identifiers=capture_scope(actor).covers_place(resident.commune, resident.village),
+        masker=masker_for(actor, resident),
         age=_age(resident.birth_date, end),
     )
-
-
-def mask(value: str | None, keep: int = 4) -> str:
-    """``value`` with all but its last ``keep`` characters replaced by •."""
-    if not value:
-        return ""
-    return "•" * max(len(value) - keep, 0) + value[-keep:]

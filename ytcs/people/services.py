@@ -80,7 +80,7 @@ def audit_value(field: str, value: Any) -> Any:
     if isinstance(value, models.Model):
         value = value.pk
     if field in MASKED_FIELDS:
-        return ids.mask(value)
+        return ids.audit_tail(value)
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if value is None or isinstance(value, bool | int | float | str):

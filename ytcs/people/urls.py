@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ytcs.people import views, views_dedup
+from ytcs.people import views, views_dedup, views_record
 from ytcs.people import views_register as register
 
 app_name = "people"
@@ -15,7 +15,7 @@ urlpatterns = [
     path("merges/<int:pk>/undo/", views_dedup.merge_undo, name="dedup-undo"),
 ]
 
-# Register (records branch): household registration, record sections, life events, import, export.
+# Register: household registration, the record and its sections, life events, import, export.
 urlpatterns += [
     path("register/", register.start, name="register_start"),
     path("register/household/new/", register.household_new, name="register_household"),
@@ -23,7 +23,7 @@ urlpatterns += [
     path("register/household/member-duplicates/", register.member_duplicates, name="register_member_duplicates"),
     path("register/import/", register.import_upload, name="register_import"),
     path("register/import/template.csv", register.import_template, name="register_import_template"),
-    path("register/resident/<int:resident_id>/", register.record, name="register_record"),
+    path("register/resident/<int:resident_id>/", views_record.record, name="register_record"),
     path("register/resident/<int:resident_id>/edit/", register.resident_edit, name="register_resident_edit"),
     path("register/resident/<int:resident_id>/section/<str:section>/", register.section_post,
          name="register_section"),
@@ -31,7 +31,7 @@ urlpatterns += [
     path("register/resident/<int:resident_id>/entry/<str:section>/<int:entry_id>/delete/", register.entry_delete,
          name="register_entry_delete"),
     path("register/resident/<int:resident_id>/event/<str:kind>/", register.life_event, name="register_event"),
-    path("register/resident/<int:resident_id>/print/", register.export_print, name="register_export_print"),
-    path("register/resident/<int:resident_id>/record.pdf", register.export_pdf, name="register_export_pdf"),
-    path("register/resident/<int:resident_id>/record.json", register.export_json, name="register_export_json"),
+    path("register/resident/<int:resident_id>/print/", views_record.export_print, name="register_export_print"),
+    path("register/resident/<int:resident_id>/record.pdf", views_record.export_pdf, name="register_export_pdf"),
+    path("register/resident/<int:resident_id>/record.json", views_record.export_json, name="register_export_json"),
 ]

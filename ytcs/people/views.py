@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from ytcs.audit.context import AuditContext
 from ytcs.core.decorators import login_required_htmx
 from ytcs.people.dedup.selectors import latest_merge_of
 from ytcs.people.selectors import SearchResults, parse_query, resident_detail, resident_search
@@ -26,15 +27,15 @@ def search(request: HttpRequest) -> HttpResponse:
     village = data.get("village", "")
     if request.method == "POST":
         query = request.POST.get("q", "")
-        results = resident_search(actor=request.user, query=query, page=data.get("page", 1), request=request,
-                                  village=village)
+        results = resident_search(context=AuditContext.from_request(request), query=query,
+                                  page=data.get("page", 1), village=village)
     elif "q" in request.GET:
         query = request.GET["q"]
         if parse_query(query).carries_identifier:
             refused, query = True, ""
         else:
-            results = resident_search(actor=request.user, query=query, page=data.get("page", 1), request=request,
-                                      village=village)
+            results = resident_search(context=AuditContext.from_request(request), query=query,
+                                      page=data.get("page", 1), village=village)
     context = {"results": results, "query": query, "refused": refused, "village": village}
     if request.htmx:
         return render(request, "people/_search_results.html", context)
@@ -44,6 +45,6 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The resident page; 404 when the resident is absent or outside the user's scope."""
-    data = resident_detail(actor=request.user, pk=pk, request=request)
+    data = resident_detail(context=AuditContext.from_request(request), pk=pk)
     merge = latest_merge_of(actor=request.user, resident=data.resident)
     return render(request, "people/resident_detail.html", {"d": data, "resident": data.resident, "merge": merge})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ytcs.accounts.scope import OutOfScope, capture_scope
+from ytcs.audit.context import AuditContext
 from ytcs.core.decorators import login_required_htmx
 from ytcs.core.labels import field_label, relation_label
 from ytcs.people.dedup import selectors, services
@@ -23,8 +24,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", CandidateStatus.NEW)
     if status not in CandidateStatus.values:
         status = CandidateStatus.NEW
-    page = selectors.duplicate_queue(actor=request.user, status=status, page=request.GET.get("page", 1),
-                                     request=request)
+    page = selectors.duplicate_queue(context=AuditContext.from_request(request), status=status,
+                                     page=request.GET.get("page", 1))
     return render(request, "people/dedup/queue.html",
                   {"page": page, "status": status, "statuses": CandidateStatus.choices})
 
@@ -43,7 +44,7 @@ def scan(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def pair(request: HttpRequest, pk: int) -> HttpResponse:
     """Two registrations side by side with the reasons they were paired."""
-    view = selectors.candidate_detail(actor=request.user, pk=pk, request=request)
+    view = selectors.candidate_detail(context=AuditContext.from_request(request), pk=pk)
     return render(request, "people/dedup/pair.html", {"v": view, "c": view.candidate})
 
 
@@ -51,7 +52,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """"Merge into left", "merge into right" or "not a duplicate"."""
-    view = selectors.candidate_detail(actor=request.user, pk=pk, request=request)
+    view = selectors.candidate_detail(context=AuditContext.from_request(request), pk=pk)
     decision = request.POST.get("decision", "")
     candidate = view.candidate
     if candidate.status != CandidateStatus.NEW:
@@ -78,7 +79,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What one merge moved, with the undo button."""
-    log = selectors.merge_log_detail(actor=request.user, pk=pk, request=request)
+    log = selectors.merge_log_detail(context=AuditContext.from_request(request), pk=pk)
     moved = [(relation_label(label), len(pks)) for label, pks in log.moved.items()]
     left_behind = [(relation_label(label), len(pks)) for label, pks in log.left_behind.items()]
     filled = [field_label(Resident, attname) for attname in sorted(log.filled)]
@@ -89,7 +90,7 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required_htmx
 @require_POST
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    log = selectors.merge_log_detail(actor=request.user, pk=pk, request=request)
+    log = selectors.merge_log_detail(context=AuditContext.from_request(request), pk=pk)
     try:
         services.resident_merge_undo(actor=request.user, merge_log=log)
     except services.MergeError as exc:

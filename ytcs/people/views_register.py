@@ -1,11 +1,9 @@
-"""Register pages: household registration, resident edit, the QĐ 831 record, life events, import, export.
+"""Register pages: household registration, resident edit, the QĐ 831 record's section forms, life events, import.
 
 Thin views: parse the form, call one service, show the service's errors beside their fields. Records
-are reached only through ``ytcs.accounts.scope`` (404 outside scope) and every view or export of a
-record writes an audit row.
+are reached only through ``ytcs.accounts.scope`` (404 outside scope) and every view of a record writes an
+audit row. Reading the record (its page, print, PDF, JSON) lives in ``views_record``.
 """
-
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,18 +15,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ytcs.accounts.scope import capture_commune, capture_communes, capture_scope
-from ytcs.audit.services import audit_record
+from ytcs.audit.context import AuditContext
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as f
 from ytcs.people.access import get_resident_for
-from ytcs.people.completeness import record_completeness
 from ytcs.people.dedup.registration import DuplicatesFound, registration_preview
-from ytcs.people.exports import record_data, record_display, record_pdf
 from ytcs.people.import_files import max_age_seconds, pending_discard, pending_purge, pending_read, pending_store
 from ytcs.people.import_template import template_csv
 from ytcs.people.imports import COLUMNS, ImportFileError, import_residents
 from ytcs.people.life_events import birth_register, death_register, residence_move
 from ytcs.people.models import Resident
+from ytcs.people.record_selectors import health_record_of, resident_for_edit
 from ytcs.people.services import (
     LIST_SECTIONS,
     ONE_TO_ONE_SECTIONS,
@@ -39,6 +36,7 @@ from ytcs.people.services import (
     section_entry_remove,
     section_save,
 )
+from ytcs.people.views_record import RECORD_TEMPLATE, record_context
 
 T = "people/register/"
 
@@ -149,9 +147,7 @@ def member_row(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_id)
-    if not capture_scope(request.user).covers(resident.commune):
-        raise Http404
+    resident = resident_for_edit(context=AuditContext.from_request(request), pk=resident_id)
     form = f.ResidentForm(request.POST or None, instance=resident, commune=resident.commune)
     if request.method == "POST" and form.is_valid():
         data = form.data_for_service()
@@ -165,39 +161,8 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
                 messages.warning(request, warning.message)
             messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": fresh.full_name})
             return redirect("people:register_record", resident_id=resident_id)
-    else:
-        audit_record(actor=request.user, action="view", resource_type="people.Resident", resource_id=resident.pk,
-                     subject_ids=[resident.pk], request=request)
     return render(request, T + "resident_form.html", {"form": form, "resident": resident,
                                                       "ethnic_groups": f.ethnic_groups()})
-
-
-def _record_context(resident: Resident, bound: dict | None = None) -> dict:
-    """Forms of every section, pre-filled; ``bound`` replaces one with the form that failed."""
-    bound = bound or {}
-    sections = {}
-    for name, model in ONE_TO_ONE_SECTIONS.items():
-        if name == "reproductive_history" and resident.sex != "F":
-            continue
-        instance = model.objects.filter(resident=resident).first()
-        sections[name] = bound.get(name) or f.SECTION_FORMS[name](instance=instance, prefix=name)
-    entries = {}
-    for name, model in LIST_SECTIONS.items():
-        entries[name] = {"rows": list(model.objects.filter(resident=resident).order_by("pk")),
-                         "form": bound.get(f"entry:{name}") or f.ENTRY_FORMS[name](prefix=f"entry-{name}")}
-    return {"resident": resident, "sections": sections, "entries": entries,
-            "completeness": record_completeness(resident), "display": record_display(resident)}
-
-
-@login_required
-def record(request: HttpRequest, resident_id: int) -> HttpResponse:
-    """The QĐ 831 personal health record of one resident, with a form for each section."""
-    resident = get_resident_for(request.user, resident_id)
-    audit_record(actor=request.user, action="view", resource_type="people.Resident.record", resource_id=resident.pk,
-                 subject_ids=[resident.pk], request=request)
-    context = _record_context(resident)
-    context["may_edit"] = capture_scope(request.user).covers(resident.commune)
-    return render(request, T + "record.html", context)
 
 
 @login_required
@@ -217,7 +182,7 @@ def section_post(request: HttpRequest, resident_id: int, section: str) -> HttpRe
         else:
             messages.success(request, _("Đã lưu."))
             return redirect(f"{_record_url(resident_id)}#{section}")
-    return render(request, T + "record.html", {**_record_context(resident, {section: form}), "may_edit": True},
+    return render(request, RECORD_TEMPLATE, record_context(health_record_of(request.user, resident), {section: form}),
                   status=422)
 
 
@@ -237,8 +202,8 @@ def entry_add(request: HttpRequest, resident_id: int, section: str) -> HttpRespo
         else:
             messages.success(request, _("Đã thêm."))
             return redirect(f"{_record_url(resident_id)}#{section}")
-    return render(request, T + "record.html",
-                  {**_record_context(resident, {f"entry:{section}": form}), "may_edit": True}, status=422)
+    return render(request, RECORD_TEMPLATE,
+                  record_context(health_record_of(request.user, resident), {f"entry:{section}": form}), status=422)
 
 
 @login_required
@@ -365,41 +330,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
     """The CSV template, its example row filled with the user's own commune (villages, next household code)."""
     response = HttpResponse(template_csv(actor_commune(request)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-nguoi-dan.csv"'
-    return response
-
-
-# --- export ---
-
-
-def _export_audit(request: HttpRequest, resident: Resident, fmt: str) -> None:
-    audit_record(actor=request.user, action="export", resource_type="people.Resident.record", resource_id=resident.pk,
-                 subject_ids=[resident.pk], changes={"format": [None, fmt]}, request=request)
-
-
-@login_required
-def export_print(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_id)
-    _export_audit(request, resident, "html")
-    return render(request, "people/export/record_print.html", {
-        "resident": resident, "display": record_display(resident), "completeness": record_completeness(resident)})
-
-
-@login_required
-def export_pdf(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_id)
-    _export_audit(request, resident, "pdf")
-    response = HttpResponse(record_pdf(resident, station_name=resident.commune.name), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="ho-so-suc-khoe-{resident.pk}.pdf"'
-    return response
-
-
-@login_required
-def export_json(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_id)
-    _export_audit(request, resident, "json")
-    response = HttpResponse(json.dumps(record_data(resident), ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ho-so-suc-khoe-{resident.pk}.json"'
     return response
 
 

@@ -19,7 +19,9 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ytcs.audit.context import AuditContext
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.clinical.models import Condition, ConditionSource, Diagnosis, Encounter, Outcome, Payer, PrescriptionLine
 from ytcs.clinical.validation import sex_mismatch
 from ytcs.clinical.vitals import VITAL_FIELDS, bmi_of
@@ -422,9 +424,9 @@ def encounters_synthesise(*, residents: QuerySet, seed: int, years: int = 3, end
     if batch:
         total += _write(batch, seed=seed, start=start, end=end, facilities=facilities)
     audit_record(
-        actor=None,
+        context=AuditContext.system("synth-visits"),
         action="create",
-        resource_type="encounter_synthetic",
+        resource_type=ResourceType.ENCOUNTER,
         changes={"visits": [0, total], "seed": [None, seed], "years": [None, years]},
     )
     return total

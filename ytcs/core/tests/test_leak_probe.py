@@ -40,12 +40,6 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
     },
     'GET /people/duplicates/{pk}/': {
         'answers outside scope',
-        'refusal not audited',
-        'refused in scope (404)',
-    },
-    'GET /people/register/resident/{resident_id}/edit/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
         'refused in scope (404)',
     },
     'GET /people/register/resident/{resident_id}/event/{kind}/': {
@@ -121,14 +115,11 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
     'POST /people/duplicates/{pk}/decide/': {
         '404 where the role may not act, not 403',
         'answers outside scope',
-        'refusal not audited',
     },
     'POST /people/register/household/new/ [body village]': {
         'refused in scope (404)',
     },
     'POST /people/register/resident/{resident_id}/edit/': {
-        '404 where the role may not act, not 403',
-        'refusal not audited',
         'refused in scope (404)',
     },
     'POST /people/register/resident/{resident_id}/entry/{section}/': {

@@ -175,7 +175,7 @@ def test_fhir_patient_is_valid_r4(world):
     assert patient.gender == "male" and patient.birthDate.isoformat() == "1980-03-02"
     assert {i.system: i.value for i in patient.identifier}["urn:ytcs:sid:cccd"] == "004080001234"
     assert "null" not in response.content.decode()
-    assert AuditEvent.objects.filter(resource_type="people.Resident.fhir").exists()
+    assert AuditEvent.objects.filter(resource_type="people.Resident", changes={"format": "fhir"}).exists()
 
 
 def test_a_merged_commune_user_registers_into_the_commune_it_became(world):

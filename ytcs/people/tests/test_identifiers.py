@@ -5,11 +5,11 @@ from django.utils import translation
 
 from ytcs.people.identifiers import (
     WARNING,
+    audit_tail,
     check_bhyt,
     check_cccd,
     check_phone,
     check_social_insurance_number,
-    mask,
     parse_bhyt,
 )
 
@@ -134,6 +134,6 @@ def test_phone_numbers():
     assert error.code == "phone_format"
 
 
-def test_mask_keeps_only_the_last_four():
-    assert mask("004080001234") == "****1234"
-    assert mask(None) == ""
+def test_the_audit_trail_keeps_only_the_last_four():
+    assert audit_tail("004080001234") == "****1234"
+    assert audit_tail(None) == ""
