@@ -23,6 +23,7 @@ from ytcs.audit.models import AuditAction
 from ytcs.core.errors import DomainError, NotAllowed
 from ytcs.orgunits.models import OrgUnit
 from ytcs.surveillance import charts, conf, selectors, services
+from ytcs.surveillance.completeness import completeness_by_province, reporting_completeness, unit_trail
 from ytcs.surveillance.forms import (
     CaseFilterForm,
     CaseFollowUpForm,
@@ -318,12 +319,12 @@ def completeness(request: HttpRequest) -> HttpResponse:
     by_province = above_province and not name
     if by_province:
         page = None
-        rows = selectors.completeness_by_province(actor=user, unit=unit, first_week=first, last_week=last)
+        rows = completeness_by_province(actor=user, unit=unit, first_week=first, last_week=last)
     else:
-        page = selectors.reporting_completeness(actor=user, unit=unit, first_week=first, last_week=last, name=name,
+        page = reporting_completeness(actor=user, unit=unit, first_week=first, last_week=last, name=name,
                                                 page=request.GET.get("page") or 1)
         rows = page.object_list
-    trail = selectors.unit_trail(user, unit)
+    trail = unit_trail(user, unit)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "surveillance/completeness.html", {

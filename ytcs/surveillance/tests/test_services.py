@@ -176,7 +176,7 @@ def test_zero_report_is_data_and_counts_toward_completeness(station_user, tree):
     week = week_start(TODAY) - dt.timedelta(weeks=1)
     report = submit_weekly(station_user, week, submitted_at=services.report_due_at(week) - dt.timedelta(hours=1))
     assert report.lines.count() == 0 and report.on_time is True
-    from ytcs.surveillance.selectors import reporting_completeness
+    from ytcs.surveillance.completeness import reporting_completeness
 
     rows = reporting_completeness(actor=station_user, unit=tree.commune, first_week=week - dt.timedelta(weeks=3),
                                   last_week=week)

@@ -232,14 +232,14 @@ def test_a_province_drills_down_to_its_stations_with_a_way_back(client, station_
 
 
 def test_stations_are_found_by_name_across_provinces_and_paged(client, national_user, tree, monkeypatch):
-    from ytcs.surveillance import selectors
+    from ytcs.surveillance import completeness
 
     client.force_login(national_user)
     url = reverse("surveillance:completeness")
     found = client.get(url, {"q": "b1"})
     assert [r.unit.name for r in found.context["rows"]] == ["Xã B1"]
     assert "· Tỉnh B" in found.content.decode()  # the province, since the list spans the country
-    monkeypatch.setattr(selectors, "COMPLETENESS_PAGE_SIZE", 1)
+    monkeypatch.setattr(completeness, "COMPLETENESS_PAGE_SIZE", 1)
     second = client.get(url, {"province": tree.province.code, "q": "A", "page": 2})
     assert [r.unit.name for r in second.context["rows"]] == ["Xã A2"]
     assert "q=A&amp;page=1" in second.content.decode()  # the pager keeps the filter
