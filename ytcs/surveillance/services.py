@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ytcs.accounts.models import Role
-from ytcs.accounts.scope import capture_scope, effective_unit, effective_units
+from ytcs.accounts.scope import capture_scope, effective_unit
 from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
-from ytcs.core.errors import DomainError, FieldError, NotAllowed, OutOfScope
+from ytcs.core.errors import DomainError, FieldError, NotAllowed
 from ytcs.orgunits.models import OrgUnit
 from ytcs.surveillance import conf
 from ytcs.surveillance.access import audit_refusal, require_capture, visible_resident, visible_unit
@@ -230,11 +230,11 @@ def report_due_at(week: dt.date) -> dt.datetime:
 
 
 def weekly_report_unit(unit_id: int | str | None, *, context: AuditContext) -> OrgUnit:
-    """The station a weekly report is for: by default the user's own (after a merger, the unit theirs became).
+    """The unit a weekly report is for: by default the user's station (after a merger, the unit theirs became).
 
-    A named unit outside what the user can see is 404, one they can see but may not report for (a provincial
-    viewer naming one of their communes) 403; a unit in their capture scope that is not one of their own
-    units (a village of their commune) is outside the report's scope: 404.
+    A named unit is checked like every place a report names: 404 outside what the user can see, 403 when they
+    can see it but it lies outside their capture scope (a provincial viewer naming one of their communes).
+    A unit that no longer exists takes no report.
     """
     kind = ResourceType.WEEKLY_REPORT
     if unit_id is None or str(unit_id).strip() == "":
@@ -244,9 +244,8 @@ def weekly_report_unit(unit_id: int | str | None, *, context: AuditContext) -> O
     else:
         unit = visible_unit(context, unit_id, resource_type=kind, field="unit")
     require_capture(context, unit, resource_type=kind, changes={"unit": unit.pk})
-    if unit not in effective_units(context.actor):
-        audit_refusal(context, kind, changes={"unit": unit.pk})
-        raise OutOfScope
+    if not unit.is_current:
+        raise DomainError.one("unit_id", "invalid", _("Đơn vị này không còn hiện hành."))
     return unit
 
 

@@ -113,7 +113,7 @@ def test_the_case_form_offers_only_the_villages_of_the_capture_scope(client, sta
     assert client.post(url, {**form, "village": tree.village.pk}).status_code == 403
 
 
-def test_the_weekly_report_is_for_the_users_own_station(client, station_user, tree):
+def test_the_weekly_report_goes_only_to_a_unit_of_the_capture_scope(client, station_user, tree):
     iso = LAST_WEEK.isocalendar()
 
     def submit(unit):
@@ -122,15 +122,23 @@ def test_the_weekly_report_is_for_the_users_own_station(client, station_user, tr
 
     client.force_login(station_user)
     assert submit(tree.commune2).status_code == 404  # another commune
-    assert submit(tree.village).status_code == 404  # a village of their commune: not a station of theirs
+    assert submit(tree.other_commune).status_code == 404
     assert submit(tree.commune).status_code == 201
+    old_village = make_unit("Thôn cũ", OrgUnit.Level.VILLAGE, tree.commune)
+    OrgUnit.objects.filter(pk=old_village.pk).update(valid_to=dt.date(2025, 7, 1))
+    gone = submit(old_village)
+    assert gone.status_code == 422 and gone.json()["errors"][0]["field"] == "unit_id"
     client.force_login(UserFactory(role=Role.PROVINCIAL, org_unit=tree.province))
     assert submit(tree.commune2).status_code == 403
     assert submit(tree.other_commune).status_code == 404
     assert client.get(reverse("surveillance:weekly_report"), {"unit": tree.commune2.pk}).status_code == 403
     assert client.get(reverse("surveillance:weekly_report"), {"unit": tree.other_commune.pk}).status_code == 404
+    assert client.get(reverse("surveillance:weekly_report")).status_code == 403  # their own unit: no capture
     assert list(WeeklyReport.objects.values_list("unit", flat=True)) == [tree.commune.pk]
-    assert denied_rows().filter(resource_type="surveillance.WeeklyReport").count() == 6
+    refusals = denied_rows().filter(resource_type="surveillance.WeeklyReport").order_by("pk")
+    assert [e.changes["unit"] for e in refusals] == [
+        tree.commune2.pk, tree.other_commune.pk, tree.commune2.pk, tree.other_commune.pk, tree.commune2.pk,
+        tree.other_commune.pk, tree.province.pk]
 
 
 def test_a_case_page_refuses_outside_the_area_and_follow_up_outside_the_station(
