@@ -7,12 +7,14 @@ but their role may not act. A date-time without a UTC offset is Vietnam time (:m
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import AfterValidator
 
 from ytcs.audit.context import AuditContext
 from ytcs.core.api import ErrorOut
@@ -24,6 +26,16 @@ from ytcs.surveillance.models import Classification, Disease, LabResult, Outcome
 from ytcs.surveillance.weeks import last_complete_week
 
 router = Router(tags=["surveillance"])
+
+
+def _no_nul(value: str) -> str:
+    """Refuse a NUL character (422): no code or text holds one, and PostgreSQL cannot store or compare it."""
+    if "\x00" in value:
+        raise ValueError("NUL character")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 _MAX_OFFSET = 1_000_000_000  # past it a page is empty anyway; a larger number would overflow the database
@@ -58,7 +70,7 @@ def list_diseases(request: HttpRequest, on: dt.date | None = None) -> list[dict]
 
 
 class CaseIn(Schema):
-    disease: str
+    disease: Text
     diagnosed_at: LocalDateTime
     onset_date: dt.date | None = None
     reported_at: LocalDateTime | None = None
@@ -67,13 +79,13 @@ class CaseIn(Schema):
     commune_id: int | None = None
     age_years: int | None = None
     age_months: int | None = None
-    sex: str = ""
-    classification: str = Classification.SUSPECTED
-    lab_test: str = ""
-    lab_result: str = LabResult.NOT_TESTED
+    sex: Text = ""
+    classification: Text = Classification.SUSPECTED
+    lab_test: Text = ""
+    lab_result: Text = LabResult.NOT_TESTED
     hospitalised: bool = False
-    outcome: str = Outcome.UNDER_TREATMENT
-    notes: str = ""
+    outcome: Text = Outcome.UNDER_TREATMENT
+    notes: Text = ""
 
 
 class CaseOut(Schema):
@@ -125,7 +137,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict]:
 
 @router.get("/cases", response={200: list[CaseOut], **READ_ERRORS})
 def list_cases(
-    request: HttpRequest, disease: str | None = None, unit_id: int | None = None, first_day: dt.date | None = None,
+    request: HttpRequest, disease: Text | None = None, unit_id: int | None = None, first_day: dt.date | None = None,
     last_day: dt.date | None = None, limit: int = 100, offset: int = 0,
 ) -> list[dict]:
     """Case reports in the caller's area, newest first (audited with every linked resident)."""
@@ -137,7 +149,7 @@ def list_cases(
 
 
 class LineIn(Schema):
-    disease: str
+    disease: Text
     cases: int
     deaths: int = 0
 
@@ -183,7 +195,7 @@ class WeekCountOut(Schema):
 
 @router.get("/weekly-counts", response={200: list[WeekCountOut], **READ_ERRORS})
 def weekly_counts(
-    request: HttpRequest, unit_id: int | None = None, disease: str | None = None, weeks: int = 52,
+    request: HttpRequest, unit_id: int | None = None, disease: Text | None = None, weeks: int = 52,
 ) -> list[dict]:
     """Cases per ISO week in a unit's area (aggregate: no personal data), ending last week."""
     unit = selectors.scoped_unit(request.user, unit_id)
@@ -220,7 +232,7 @@ def _signal_out(signal: object) -> dict:
 
 @router.get("/signals", response={200: list[SignalOut], **READ_ERRORS})
 def list_signals(
-    request: HttpRequest, status: str | None = None, disease: str | None = None, unit_id: int | None = None,
+    request: HttpRequest, status: Text | None = None, disease: Text | None = None, unit_id: int | None = None,
     limit: int = 100, offset: int = 0,
 ) -> list[dict]:
     disease_obj = get_object_or_404(Disease, code=disease) if disease else None
@@ -230,8 +242,8 @@ def list_signals(
 
 
 class ReviewIn(Schema):
-    to_status: str
-    note: str = ""
+    to_status: Text
+    note: Text = ""
 
 
 @router.post("/signals/{signal_id}/review", response={200: SignalOut, **WRITE_ERRORS})

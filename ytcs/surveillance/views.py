@@ -308,9 +308,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
     ``?province=<code>`` opens one province; ``?q=`` finds stations by commune name; ``?unit=<pk>`` still works.
     """
     user = request.user
-    code = request.GET.get("province", "")
+    code = request.GET.get("province", "").replace("\x00", "")  # PostgreSQL cannot compare a NUL: no code has one
     unit = aggregate_province(user, code) if code.strip() else selectors.scoped_unit(user, request.GET.get("unit"))
-    name = request.GET.get("q", "").strip()[:100]
+    name = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     weeks = max(1, min(int(request.GET.get("weeks") or 12) if str(request.GET.get("weeks", "")).isdigit() else 12,
                        104))
     last = last_complete_week(timezone.localdate())

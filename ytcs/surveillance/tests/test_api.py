@@ -171,3 +171,36 @@ def test_a_merged_commune_user_reports_for_the_commune_it_became(client, tree):
     assert case.status_code == 201, case.content
     assert CaseReport.objects.get().reporting_unit == tree.commune
     assert client.get(f"{API}/weekly-counts").status_code == 200
+
+
+def test_a_nul_character_in_the_api_is_refused_as_input(client, province_user, station_user, tree):
+    client.force_login(province_user)
+    assert client.get(f"{API}/signals", {"status": "new\x00"}).status_code == 422
+    assert client.get(f"{API}/cases", {"disease": "soi\x00"}).status_code == 422
+    client.force_login(station_user)
+    refused = client.post(f"{API}/cases", case_payload(tree, notes="a\x00b"), content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "notes"
+    iso = LAST_WEEK.isocalendar()
+    weekly = client.post(f"{API}/weekly-reports", {"iso_year": iso.year, "iso_week": iso.week,
+                                                   "lines": [{"disease": "cum\x00", "cases": 1}]},
+                         content_type="application/json")
+    assert weekly.status_code == 422 and weekly.json()["errors"][0]["field"] == "lines.0.disease"
+
+
+def test_numbers_past_what_the_database_holds_are_no_server_error(client, province_user, station_user, tree):
+    """An id or offset past 64 bits overflowed the database (a 500); it is an empty page or a 404."""
+    huge = 10**30
+    client.force_login(province_user)
+    assert client.get(f"{API}/cases", {"offset": huge}).json() == []
+    assert client.get(f"{API}/signals", {"offset": huge, "unit_id": huge}).status_code == 404
+    assert client.post(f"{API}/signals/{huge}/review", {"to_status": "investigating"},
+                       content_type="application/json").status_code == 404
+    client.force_login(station_user)
+    assert client.post(f"{API}/cases", case_payload(tree, resident_id=huge),
+                       content_type="application/json").status_code == 404
+    big_count = client.post(f"{API}/weekly-reports", {"iso_year": 2025, "iso_week": 2,
+                                                      "lines": [{"disease": "cum", "cases": huge}]},
+                            content_type="application/json")
+    assert big_count.status_code == 422 and big_count.json()["errors"][0]["code"] == "out_of_range"
+    assert client.post(f"{API}/weekly-reports", {"iso_year": huge, "iso_week": 1},
+                       content_type="application/json").status_code == 422

@@ -176,3 +176,4 @@ def test_only_the_province_acknowledges_an_alert(client, station_user, province_
     assert client.post(url).status_code == 302
     case.alert.refresh_from_db()
     assert case.alert.acknowledged_by == province_user
+

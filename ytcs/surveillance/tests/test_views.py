@@ -297,3 +297,15 @@ def test_completeness_page_names_the_weekday_the_report_is_due(client, province_
     assert "trước 12 giờ Thứ 3 của tuần sau tuần báo cáo" in page and "thứ 1" not in page
     client.cookies["django_language"] = "en"
     assert "before 12:00 on Tuesday" in client.get(reverse("surveillance:completeness")).content.decode()
+
+
+@pytest.mark.parametrize("path,params", [
+    ("surveillance:case_list", {"disease": "soi\x00"}),
+    ("surveillance:signal_list", {"disease": "soi\x00", "status": "new\x00"}),
+    ("surveillance:completeness", {"province": "04\x00", "q": "A\x00"}),
+])
+def test_a_nul_character_in_a_filter_is_no_server_error(client, province_user, path, params):
+    """PostgreSQL cannot compare a text holding NUL; the pages must not pass one to it."""
+    client.force_login(province_user)
+    assert client.get(reverse(path), params).status_code in (200, 404)
+
