@@ -162,10 +162,13 @@ def test_a_case_page_refuses_outside_the_area_and_follow_up_outside_the_station(
     assert client.get(reverse("surveillance:case_detail", args=[10**30])).status_code == 404
 
 
-def test_only_the_province_acknowledges_an_alert(client, station_user, province_user, other_province_user, tree):
+def test_only_the_province_acknowledges_an_alert(client, station_user, province_user, other_province_user, vhw,
+                                                tree):
     case = report_case(station_user, disease="soi", village=tree.village, age_years=3, sex="F",
                        diagnosed_at=timezone.now() - dt.timedelta(hours=2))
     url = reverse("surveillance:alert_acknowledge", args=[case.alert.pk])
+    client.force_login(vhw)  # the case lives in their village
+    assert list(client.get(reverse("surveillance:alert_list")).context["alerts"]) == [case.alert]
     client.force_login(other_province_user)
     assert client.post(url).status_code == 404
     client.force_login(station_user)  # their commune's alert: listed for them, acknowledged by the province
