@@ -72,6 +72,7 @@ def main() -> None:
     from django.utils import timezone
 
     from ytcs.accounts.models import Role, User
+    from ytcs.audit.context import AuditContext
     from ytcs.orgunits.models import OrgUnit
     from ytcs.surveillance.counts import rebuild_weekly_counts
     from ytcs.surveillance.models import (
@@ -180,7 +181,8 @@ def main() -> None:
     for label, n in (("backfill, last 104 weeks", 104), ("weekly run, 1 week", 1),
                      ("backfill again (idempotent)", 104)):
         started = time.perf_counter()
-        run = weekly_detection_run(as_of=as_of, scope=province, weeks=n, diseases=codes, workers=args.workers)
+        run = weekly_detection_run(as_of=as_of, scope=province, context=AuditContext.system("bench"), weeks=n,
+                                   diseases=codes, workers=args.workers)
         elapsed = time.perf_counter() - started
         print(f"job {label}: {run.series_count} series, {run.signal_count} signals ({run.new_signal_count} new), "
               f"{Signal.cases.through.objects.count()} case links in table: {elapsed:.1f} s", flush=True)

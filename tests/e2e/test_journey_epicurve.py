@@ -28,9 +28,8 @@ def _login(context, user, url: str) -> None:
 @pytest.mark.e2e
 def test_epidemic_curve_draws_in_vietnamese_and_the_week_choice_applies(browser, live_server, transactional_db):
     from ytcs.accounts.models import Role
-    from ytcs.surveillance import services
     from ytcs.surveillance.diseases import ensure_diseases_loaded
-    from ytcs.surveillance.tests.factories import Tree, UserFactory, at
+    from ytcs.surveillance.tests.factories import Tree, UserFactory, at, report_case
     from ytcs.surveillance.weeks import last_complete_week
 
     ensure_diseases_loaded()
@@ -39,8 +38,8 @@ def test_epidemic_curve_draws_in_vietnamese_and_the_week_choice_applies(browser,
     last_week = last_complete_week(timezone.localdate())
     for weeks_ago in (0, 0, 1, 3, 20):  # four weeks with cases, one of them outside the last 12 weeks
         onset = last_week - dt.timedelta(weeks=weeks_ago)
-        services.case_report_create(actor=nurse, disease="soi", village=tree.village, age_years=3, sex="F",
-                                    onset_date=onset, diagnosed_at=at(onset + dt.timedelta(days=1)))
+        report_case(nurse, disease="soi", village=tree.village, age_years=3, sex="F",
+                    onset_date=onset, diagnosed_at=at(onset + dt.timedelta(days=1)))
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="vi-VN")
     _login(context, nurse, live_server.url)

@@ -48,10 +48,9 @@ def _login(context, user, url: str) -> None:
 @pytest.mark.e2e
 def test_measles_burst_is_detected_reviewed_and_shown_on_the_curve(context, live_server, transactional_db):
     from ytcs.accounts.models import Role
-    from ytcs.surveillance import services
     from ytcs.surveillance.diseases import ensure_diseases_loaded
     from ytcs.surveillance.models import Signal
-    from ytcs.surveillance.tests.factories import Tree, UserFactory, at
+    from ytcs.surveillance.tests.factories import Tree, UserFactory, at, report_case, submit_weekly
     from ytcs.surveillance.weeks import last_complete_week
 
     ensure_diseases_loaded()
@@ -60,11 +59,11 @@ def test_measles_burst_is_detected_reviewed_and_shown_on_the_curve(context, live
     manager = UserFactory(role=Role.PROVINCIAL, org_unit=tree.province, first_name="Lan")
     last_week = last_complete_week(timezone.localdate())
     start = last_week - dt.timedelta(weeks=52 * 6)
-    services.weekly_report_submit(actor=nurse, week=start, lines={}, submitted_at=at(start + dt.timedelta(days=7)))
+    submit_weekly(nurse, start, submitted_at=at(start + dt.timedelta(days=7)))
     for i in range(8):
         onset = last_week + dt.timedelta(days=i % 6)
-        services.case_report_create(actor=nurse, disease="soi", village=tree.village, age_years=2 + i, sex="F",
-                                    onset_date=onset, diagnosed_at=at(onset), reported_at=at(onset, 16))
+        report_case(nurse, disease="soi", village=tree.village, age_years=2 + i, sex="F",
+                    onset_date=onset, diagnosed_at=at(onset), reported_at=at(onset, 16))
     call_command("surveillance", "detect-weekly", "--province", tree.province.name, "--workers", "1")
     signal = Signal.objects.get(unit=tree.commune, disease__code="soi", week_start=last_week)
 

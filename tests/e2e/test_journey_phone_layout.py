@@ -58,10 +58,9 @@ def _station_with_data():
     """A province with one commune in use: residents, a patient with three visits, cases, a signal, an alert."""
     from ytcs.accounts.models import Role
     from ytcs.clinical.tests.factories import EncounterFactory, ResidentFactory
-    from ytcs.surveillance import services
     from ytcs.surveillance.diseases import ensure_diseases_loaded
     from ytcs.surveillance.models import Disease, Signal
-    from ytcs.surveillance.tests.factories import Tree, UserFactory, at
+    from ytcs.surveillance.tests.factories import Tree, UserFactory, at, report_case, submit_weekly
     from ytcs.surveillance.weeks import last_complete_week
 
     ensure_diseases_loaded()
@@ -82,10 +81,10 @@ def _station_with_data():
     last_week = last_complete_week(timezone.localdate())
     for weeks_ago, disease in ((0, "soi"), (0, "soi"), (2, "sot_xuat_huyet"), (5, "tay_chan_mieng"), (0, "ta")):
         onset = last_week - dt.timedelta(weeks=weeks_ago)
-        services.case_report_create(actor=nurse, disease=disease, village=tree.village, age_years=4, sex="M",
-                                    resident=patients[1] if disease == "ta" else None,
-                                    onset_date=onset, diagnosed_at=at(onset + dt.timedelta(days=1)))
-    services.weekly_report_submit(actor=nurse, week=last_week, lines={"cum": (12, 0)})
+        report_case(nurse, disease=disease, village=tree.village, age_years=4, sex="M",
+                    resident=patients[1] if disease == "ta" else None,
+                    onset_date=onset, diagnosed_at=at(onset + dt.timedelta(days=1)))
+    submit_weekly(nurse, last_week, {"cum": (12, 0)})
     Signal.objects.create(unit=tree.commune, disease=Disease.objects.get(code="soi"), week_start=last_week,
                           method="farrington", count=2, expected=0.4, upperbound=1.7)
     return users, patients[0]

@@ -1,45 +1,50 @@
 """JSON API of surveillance (/api/surveillance/): diseases, case reports, weekly reports, counts, signals.
 
-Invalid input answers 422 with ``{"errors": [{"field": ..., "message": ...}]}``;
-records outside the caller's scope answer 404. A date-time without a UTC offset is Vietnam time
-(:mod:`ytcs.core.datetimes`).
+Endpoints parse the body into the services' typed inputs and raise; the project's handlers
+(``ytcs.core.api``) answer with the one error body ``{"errors": [{"field", "code", "message"}]}``: 422 for
+input, 404 for a record, unit or resident outside what the caller can see, 403 where the caller can see it
+but their role may not act. A date-time without a UTC offset is Vietnam time (:mod:`ytcs.core.datetimes`).
 """
 
 import datetime as dt
+from typing import Annotated
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
+from pydantic import AfterValidator
 
+from ytcs.audit.context import AuditContext
+from ytcs.core.api import ErrorOut
 from ytcs.core.datetimes import LocalDateTime
-from ytcs.people.access import get_resident_for
 from ytcs.surveillance import selectors, services
 from ytcs.surveillance.diseases import group_on
+from ytcs.surveillance.inputs import CaseReportInput, WeeklyLine, WeeklyReportInput
 from ytcs.surveillance.models import Classification, Disease, LabResult, Outcome
-from ytcs.surveillance.weeks import iso_week_start, last_complete_week
+from ytcs.surveillance.weeks import last_complete_week
 
 router = Router(tags=["surveillance"])
 
 
-class FieldError(Schema):
-    field: str
-    message: str
+def _no_nul(value: str) -> str:
+    """Refuse a NUL character (422): no code or text holds one, and PostgreSQL cannot store or compare it."""
+    if "\x00" in value:
+        raise ValueError("NUL character")
+    return value
 
 
-class ErrorOut(Schema):
-    errors: list[FieldError]
+Text = Annotated[str, AfterValidator(_no_nul)]
+READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+_MAX_OFFSET = 1_000_000_000  # past it a page is empty anyway; a larger number would overflow the database
 
 
-def _errors(exc: ValidationError) -> dict:
-    return {"errors": [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]}
-
-
-def _forbidden(exc: PermissionDenied) -> HttpError:
-    return HttpError(403, str(exc) or "forbidden")
+def _page(rows: QuerySet, limit: int, offset: int) -> QuerySet:
+    """``limit`` rows (1 to 500) from ``offset``, both bounded."""
+    start = min(max(offset, 0), _MAX_OFFSET)
+    return rows[start: start + min(max(limit, 1), 500)]
 
 
 class DiseaseOut(Schema):
@@ -54,7 +59,7 @@ class DiseaseOut(Schema):
     detection_method: str
 
 
-@router.get("/diseases", response=list[DiseaseOut])
+@router.get("/diseases", response={200: list[DiseaseOut], 422: ErrorOut})
 def list_diseases(request: HttpRequest, on: dt.date | None = None) -> list[dict]:
     """The notifiable-disease list with each disease's group on ``on`` (default today; null = not listed)."""
     day = on or timezone.localdate()
@@ -65,7 +70,7 @@ def list_diseases(request: HttpRequest, on: dt.date | None = None) -> list[dict]
 
 
 class CaseIn(Schema):
-    disease: str
+    disease: Text
     diagnosed_at: LocalDateTime
     onset_date: dt.date | None = None
     reported_at: LocalDateTime | None = None
@@ -74,13 +79,13 @@ class CaseIn(Schema):
     commune_id: int | None = None
     age_years: int | None = None
     age_months: int | None = None
-    sex: str = ""
-    classification: str = Classification.SUSPECTED
-    lab_test: str = ""
-    lab_result: str = LabResult.NOT_TESTED
+    sex: Text = ""
+    classification: Text = Classification.SUSPECTED
+    lab_test: Text = ""
+    lab_result: Text = LabResult.NOT_TESTED
     hospitalised: bool = False
-    outcome: str = Outcome.UNDER_TREATMENT
-    notes: str = ""
+    outcome: Text = Outcome.UNDER_TREATMENT
+    notes: Text = ""
 
 
 class CaseOut(Schema):
@@ -117,43 +122,34 @@ def _unit(request: HttpRequest, unit_id: int | None):  # noqa: ANN202 - OrgUnit 
     return selectors.scoped_unit(request.user, unit_id) if unit_id is not None else None
 
 
-@router.post("/cases", response={201: CaseOut, 422: ErrorOut})
+@router.post("/cases", response={201: CaseOut, **WRITE_ERRORS})
 def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict]:
-    """Report a case. ``resident_id`` must be a resident the caller may open (404 otherwise)."""
-    from ytcs.orgunits.models import OrgUnit
+    """Report a case into the caller's capture scope.
 
-    user = request.user
-    data = payload.dict()
-    resident_id, village_id, commune_id = (data.pop(k) for k in ("resident_id", "village_id", "commune_id"))
-    resident = get_resident_for(user, resident_id) if resident_id else None
-    village = OrgUnit.objects.filter(pk=village_id).first() if village_id else None
-    commune = OrgUnit.objects.filter(pk=commune_id).first() if commune_id else None
-    try:
-        case = services.case_report_create(actor=user, resident=resident, village=village, commune=commune,
-                                           request=request, **data)
-    except ValidationError as exc:
-        return Status(422, _errors(exc))
-    except PermissionDenied as exc:
-        raise _forbidden(exc) from exc
+    ``resident_id`` must be a resident the caller may open, ``village_id``/``commune_id`` units they can see
+    (404 otherwise); either outside the caller's capture scope is 403.
+    """
+    case = services.case_report_create(CaseReportInput(**payload.dict()), context=AuditContext.from_request(request))
+    resident = case.resident
     row = selectors.LineListRow(case, resident.full_name if resident else "", resident.pk if resident else None)
     return Status(201, _case_out(row))
 
 
-@router.get("/cases", response=list[CaseOut])
+@router.get("/cases", response={200: list[CaseOut], **READ_ERRORS})
 def list_cases(
-    request: HttpRequest, disease: str | None = None, unit_id: int | None = None, first_day: dt.date | None = None,
+    request: HttpRequest, disease: Text | None = None, unit_id: int | None = None, first_day: dt.date | None = None,
     last_day: dt.date | None = None, limit: int = 100, offset: int = 0,
 ) -> list[dict]:
     """Case reports in the caller's area, newest first (audited with every linked resident)."""
     disease_obj = get_object_or_404(Disease, code=disease) if disease else None
     cases = selectors.case_list(actor=request.user, disease=disease_obj, unit=_unit(request, unit_id),
                                 first_day=first_day, last_day=last_day)
-    page = list(cases[max(offset, 0): max(offset, 0) + min(max(limit, 1), 500)])
-    return [_case_out(r) for r in selectors.line_list_rows(actor=request.user, cases=page, request=request)]
+    rows = selectors.line_list_rows(list(_page(cases, limit, offset)), context=AuditContext.from_request(request))
+    return [_case_out(r) for r in rows]
 
 
 class LineIn(Schema):
-    disease: str
+    disease: Text
     cases: int
     deaths: int = 0
 
@@ -176,23 +172,18 @@ class WeeklyReportOut(Schema):
     lines: int
 
 
-@router.post("/weekly-reports", response={201: WeeklyReportOut, 422: ErrorOut})
+@router.post("/weekly-reports", response={201: WeeklyReportOut, **WRITE_ERRORS})
 def submit_weekly_report(request: HttpRequest, payload: WeeklyReportIn) -> tuple[int, dict]:
-    """Submit a station's weekly report; an empty ``lines`` list is a zero report ("no cases this week")."""
-    try:
-        week = iso_week_start(payload.iso_year, payload.iso_week)
-    except ValueError:
-        return Status(422, {"errors": [{"field": "iso_week", "message": _("Tuần ISO không tồn tại.")}]})
-    unit = _unit(request, payload.unit_id)
-    try:
-        report = services.weekly_report_submit(
-            actor=request.user, week=week, unit=unit, request=request,
-            lines={line.disease: (line.cases, line.deaths) for line in payload.lines},
-        )
-    except ValidationError as exc:
-        return Status(422, _errors(exc))
-    except PermissionDenied as exc:
-        raise _forbidden(exc) from exc
+    """Submit a station's weekly report; an empty ``lines`` list is a zero report ("no cases this week").
+
+    ``unit_id`` (default: the caller's station) must be one of the caller's own units: 404 for a unit they
+    cannot see or that is not theirs, 403 for one they can see but may not report for.
+    """
+    lines = tuple(WeeklyLine(line.disease, line.cases, line.deaths) for line in payload.lines)
+    report = services.weekly_report_submit(
+        WeeklyReportInput.from_iso(payload.iso_year, payload.iso_week, lines=lines, unit_id=payload.unit_id),
+        context=AuditContext.from_request(request),
+    )
     return Status(201, {**{f: getattr(report, f) for f in WeeklyReportOut.model_fields if f != "lines"},
                         "lines": report.lines.count()})
 
@@ -202,9 +193,9 @@ class WeekCountOut(Schema):
     count: int
 
 
-@router.get("/weekly-counts", response=list[WeekCountOut])
+@router.get("/weekly-counts", response={200: list[WeekCountOut], **READ_ERRORS})
 def weekly_counts(
-    request: HttpRequest, unit_id: int | None = None, disease: str | None = None, weeks: int = 52,
+    request: HttpRequest, unit_id: int | None = None, disease: Text | None = None, weeks: int = 52,
 ) -> list[dict]:
     """Cases per ISO week in a unit's area (aggregate: no personal data), ending last week."""
     unit = selectors.scoped_unit(request.user, unit_id)
@@ -239,31 +230,28 @@ def _signal_out(signal: object) -> dict:
     }
 
 
-@router.get("/signals", response=list[SignalOut])
+@router.get("/signals", response={200: list[SignalOut], **READ_ERRORS})
 def list_signals(
-    request: HttpRequest, status: str | None = None, disease: str | None = None, unit_id: int | None = None,
+    request: HttpRequest, status: Text | None = None, disease: Text | None = None, unit_id: int | None = None,
     limit: int = 100, offset: int = 0,
 ) -> list[dict]:
     disease_obj = get_object_or_404(Disease, code=disease) if disease else None
     signals = selectors.signal_list(actor=request.user, status=status, disease=disease_obj,
                                     unit=_unit(request, unit_id)).prefetch_related("cases")
-    return [_signal_out(s) for s in signals[max(offset, 0): max(offset, 0) + min(max(limit, 1), 500)]]
+    return [_signal_out(s) for s in _page(signals, limit, offset)]
 
 
 class ReviewIn(Schema):
-    to_status: str
-    note: str = ""
+    to_status: Text
+    note: Text = ""
 
 
-@router.post("/signals/{signal_id}/review", response={200: SignalOut, 422: ErrorOut})
+@router.post("/signals/{signal_id}/review", response={200: SignalOut, **WRITE_ERRORS})
 def review_signal(request: HttpRequest, signal_id: int, payload: ReviewIn) -> tuple[int, dict]:
-    """Move a signal to ``to_status`` (province users; allowed transitions only)."""
-    signal = selectors.get_signal_for(request.user, signal_id)
-    try:
-        services.signal_review(actor=request.user, signal=signal, to_status=payload.to_status, note=payload.note,
-                               request=request)
-    except ValidationError as exc:
-        return Status(422, _errors(exc))
-    except PermissionDenied as exc:
-        raise _forbidden(exc) from exc
-    return Status(200, _signal_out(selectors.get_signal_for(request.user, signal_id)))
+    """Move a signal to ``to_status`` (allowed transitions only): 404 outside the caller's area, 403 for a
+    role that may not review (province users review)."""
+    context = AuditContext.from_request(request)
+    signal = selectors.get_signal_for(signal_id, context=context)
+    services.signal_review(signal, to_status=payload.to_status, note=payload.note, context=context)
+    signal.refresh_from_db()
+    return Status(200, _signal_out(signal))

@@ -1,14 +1,27 @@
-"""Forms of the surveillance pages: they parse input; the services decide what is valid."""
+"""Forms of the surveillance pages: they parse input into the services' typed inputs; the services decide
+what is valid, and their :class:`~ytcs.core.errors.DomainError` is shown on the form's fields."""
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ytcs.core.errors import DomainError
 from ytcs.orgunits.models import OrgUnit
+from ytcs.surveillance.inputs import CaseFollowUp, CaseReportInput
 from ytcs.surveillance.models import Classification, Disease, LabResult, Outcome, ReportingMode, SignalStatus
 from ytcs.surveillance.selectors import AGE_GROUPS
+
+
+def show_errors(form: forms.Form, exc: DomainError, aliases: Mapping[str, str] | None = None) -> None:
+    """Put a service's errors on the form: on the field they name (``aliases`` maps the API's names, e.g.
+    ``village_id``, to the form's), else above the form."""
+    for error in exc.errors:
+        field = (aliases or {}).get(error.field or "", error.field)
+        form.add_error(field if field in form.fields else None, error.message)
 
 SEX_CHOICES = [("", _("Tất cả")), ("M", _("Nam")), ("F", _("Nữ"))]
 
@@ -49,15 +62,24 @@ class CaseReportForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Diễn biến"), choices=Outcome.choices, initial=Outcome.UNDER_TREATMENT)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: object, province: OrgUnit | None = None, **kwargs: object) -> None:
+    ALIASES = {"village_id": "village", "commune_id": "village", "resident_id": "resident"}
+
+    def __init__(self, *args: object, villages: QuerySet, **kwargs: object) -> None:
+        """``villages``: where the user may report a case (``selectors.capture_villages``), nothing wider."""
         super().__init__(*args, **kwargs)
-        if province is not None:
-            self.fields["village"].queryset = (
-                OrgUnit.objects.filter(path__startswith=province.path, level=OrgUnit.Level.VILLAGE,
-                                       valid_to__isnull=True)
-                .select_related("parent").order_by("parent__name", "name")
-            )
+        self.fields["village"].queryset = villages
         self.fields["diagnosed_at"].initial = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+
+    def to_input(self) -> CaseReportInput:
+        data = self.cleaned_data
+        village = data["village"]
+        return CaseReportInput(
+            disease=data["disease"].code, diagnosed_at=data["diagnosed_at"], onset_date=data["onset_date"],
+            resident_id=data["resident"], village_id=village.pk if village is not None else None,
+            age_years=data["age_years"], age_months=data["age_months"], sex=data["sex"],
+            classification=data["classification"], lab_test=data["lab_test"], lab_result=data["lab_result"],
+            hospitalised=data["hospitalised"], outcome=data["outcome"], notes=data["notes"],
+        )
 
 
 class CaseFollowUpForm(forms.Form):
@@ -67,6 +89,9 @@ class CaseFollowUpForm(forms.Form):
     hospitalised = forms.BooleanField(label=_("Nhập viện"), required=False)
     outcome = forms.ChoiceField(label=_("Diễn biến"), choices=Outcome.choices)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def to_input(self) -> CaseFollowUp:
+        return CaseFollowUp(**self.cleaned_data)
 
 
 class FilterForm(forms.Form):

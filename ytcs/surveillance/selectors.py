@@ -1,28 +1,36 @@
 """Reads of the surveillance app, each limited to what the actor may see.
 
-Counts (curves, completeness, signals) use the *aggregate* scope. The line list
+Counts (curves, completeness, signals, alerts) use the *aggregate* scope. The line list
 shows de-identified case details (age, sex, village, dates) for every case in
 the aggregate scope, which is what a provincial investigator needs; the name
 and the link to the person's record appear only where the *search* scope
 covers the resident. Every line list names the residents it showed in the audit
-trail.
+trail, and a refused attempt to open a case, signal or alert that exists is audited
+as ``denied`` (naming the case's resident), here where the records are read.
 """
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet, Sum
 
 from ytcs.accounts.models import Role, User
-from ytcs.accounts.scope import aggregate_scope, aggregate_units, effective_unit, search_scope
+from ytcs.accounts.scope import (
+    aggregate_scope,
+    capture_scope,
+    effective_unit,
+    get_in_scope,
+    search_scope,
+)
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
-from ytcs.core.text import fold
+from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.errors import OutOfScope
 from ytcs.orgunits.models import OrgUnit
+from ytcs.surveillance.access import as_pk, audit_refusal
 from ytcs.surveillance.models import (
     Alert,
     CaseReport,
@@ -30,7 +38,6 @@ from ytcs.surveillance.models import (
     Disease,
     Signal,
     WeeklyCount,
-    WeeklyReport,
 )
 from ytcs.surveillance.weeks import week_start
 
@@ -53,16 +60,20 @@ def scoped_unit(actor: User, unit_id: int | str | None) -> OrgUnit:
     scope = aggregate_scope(actor)
     if unit_id in (None, ""):
         unit = effective_unit(actor)
-        if unit is None or not scope.covers(unit):
-            raise Http404
-        return unit
-    try:
-        unit = OrgUnit.objects.get(pk=int(unit_id))
-    except (OrgUnit.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not scope.covers(unit):
-        raise Http404
+    else:
+        pk = as_pk(unit_id)
+        unit = OrgUnit.objects.filter(pk=pk).first() if pk is not None else None
+    if unit is None or not scope.covers(unit):
+        raise OutOfScope
     return unit
+
+
+def _pk(value: Any) -> int:
+    """A path or query id the database can hold (a larger number would overflow it, not answer 404)."""
+    pk = as_pk(value)
+    if pk is None:
+        raise OutOfScope
+    return pk
 
 
 def units_for_choice(actor: User) -> QuerySet:
@@ -76,27 +87,42 @@ def units_for_choice(actor: User) -> QuerySet:
     ).order_by("level", "name")
 
 
+def capture_villages(actor: User) -> QuerySet:
+    """The current villages where the actor may report a case (the case form's choices): their capture scope."""
+    condition = Q(pk__in=[])
+    for path in capture_scope(actor).paths:
+        condition |= Q(path__startswith=path)
+    return (
+        OrgUnit.objects.filter(condition, level=OrgUnit.Level.VILLAGE, valid_to__isnull=True)
+        .select_related("parent").order_by("parent__name", "name")
+    )
+
+
+def _alerts_in_scope(actor: User) -> QuerySet:
+    """Alerts of cases in the actor's aggregate scope (a village health worker's: their village's)."""
+    return Alert.objects.filter(aggregate_scope(actor).q("commune", village_field="case__village"))
+
+
 def open_alerts(actor: User) -> QuerySet:
-    """Unacknowledged immediate alerts the province-level actor must see."""
+    """Unacknowledged immediate alerts a province-level actor is reminded of on every page."""
     if not is_province_level(actor):
         return Alert.objects.none()
-    return Alert.objects.filter(aggregate_scope(actor).q("commune"), acknowledged_at__isnull=True)
+    return _alerts_in_scope(actor).filter(acknowledged_at__isnull=True)
 
 
 def alert_list(actor: User, *, include_acknowledged: bool = False) -> QuerySet:
-    if not is_province_level(actor):
-        return Alert.objects.none()
-    alerts = Alert.objects.filter(aggregate_scope(actor).q("commune"))
+    """Immediate alerts in the actor's aggregate scope, the most urgent first."""
+    alerts = _alerts_in_scope(actor)
     if not include_acknowledged:
         alerts = alerts.filter(acknowledged_at__isnull=True)
     return alerts.select_related("disease", "commune", "case", "case__reporting_unit").order_by("deadline_at")
 
 
-def get_alert_for(actor: User, pk: int) -> Alert:
-    try:
-        return alert_list(actor, include_acknowledged=True).get(pk=pk)
-    except Alert.DoesNotExist as exc:
-        raise Http404 from exc
+def get_alert_for(pk: Any, *, context: AuditContext) -> Alert:
+    """The alert ``pk`` if it lies in the actor's aggregate scope; 404 for absent and out-of-scope alike."""
+    alerts = Alert.objects.select_related("disease", "commune", "case")
+    return get_in_scope(alerts, _pk(pk), scope=aggregate_scope(context.actor), field="commune",
+                        village_field="case__village", context=context)
 
 
 def cases_in_scope(actor: User) -> QuerySet:
@@ -105,11 +131,22 @@ def cases_in_scope(actor: User) -> QuerySet:
     return CaseReport.objects.filter(scope.q("commune") | scope.q("reporting_unit"))
 
 
-def get_case_for(actor: User, pk: int) -> CaseReport:
-    try:
-        return cases_in_scope(actor).select_related("disease", "commune", "village", "reporting_unit").get(pk=pk)
-    except (CaseReport.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+def get_case_for(pk: Any, *, context: AuditContext) -> CaseReport:
+    """The case ``pk`` if it lies in the actor's aggregate scope; 404 for absent and out-of-scope alike.
+
+    A case is visible where its resident lives *or* where it was reported, two fields the generic
+    ``get_in_scope`` cannot join, so the refusal of a case that exists is audited here, naming its resident
+    as that getter does.
+    """
+    pk = _pk(pk)
+    case = cases_in_scope(context.actor).select_related("disease", "commune", "village", "reporting_unit").filter(
+        pk=pk).first()
+    if case is None:
+        refused = CaseReport.objects.filter(pk=pk).values_list("resident_id", flat=True)
+        if refused.exists():
+            audit_refusal(context, ResourceType.CASE_REPORT, resource_id=pk, subject_ids=[refused.first()])
+        raise OutOfScope
+    return case
 
 
 def _age_q(age_group: str | None) -> Q:
@@ -150,20 +187,23 @@ class LineListRow:
 
 
 def line_list_rows(
-    *, actor: User, cases: list[CaseReport], request: HttpRequest | None = None, action: str = AuditAction.LIST
+    cases: list[CaseReport], *, context: AuditContext, action: str = AuditAction.LIST
 ) -> list[LineListRow]:
-    """Rows for the page of ``cases`` shown, with the audit event naming every linked resident."""
-    scope = search_scope(actor)
+    """Rows for the page of ``cases`` shown, with the audit event naming every linked resident.
+
+    ``action`` is ``view`` for the page of one case.
+    """
+    scope = search_scope(context.actor)
     rows = []
     for case in cases:
         resident = case.resident
-        identified = resident is not None and scope.covers(resident.commune)
+        identified = resident is not None and scope.covers_place(resident.commune, resident.village)
         rows.append(LineListRow(case, resident.full_name if identified else "",
                                 resident.pk if identified else None))
     audit_record(
-        actor=actor, action=action, resource_type="surveillance.CaseReport",
-        subject_ids=[c.resident_id for c in cases if c.resident_id], request=request,
-        changes={"cases": [None, [c.pk for c in cases]]},
+        context=context, action=action, resource_type=ResourceType.CASE_REPORT,
+        resource_id=cases[0].pk if action == AuditAction.VIEW and len(cases) == 1 else "",
+        subject_ids=[c.resident_id for c in cases if c.resident_id], changes={"cases": [None, [c.pk for c in cases]]},
     )
     return rows
 
@@ -183,7 +223,7 @@ def epi_curve_weekly(
     the individually reported cases.
     """
     if not aggregate_scope(actor).covers(unit):
-        raise Http404
+        raise OutOfScope
     if age_group or sex:
         rows = (
             case_list(actor=actor, disease=disease, unit=unit, age_group=age_group, sex=sex)
@@ -209,7 +249,7 @@ def epi_curve_onset(
 ) -> list[tuple[dt.date, int]]:
     """Individually reported cases per day of onset (cases without an onset date are left out)."""
     if not aggregate_scope(actor).covers(unit):
-        raise Http404
+        raise OutOfScope
     rows = (
         case_list(actor=actor, disease=disease, unit=unit, age_group=age_group, sex=sex)
         .exclude(classification=Classification.DISCARDED)
@@ -233,7 +273,7 @@ def case_breakdown(
 ) -> Breakdown:
     """The period's weekly-series total per commune, and individually reported cases per age group and sex."""
     if not aggregate_scope(actor).covers(unit):
-        raise Http404
+        raise OutOfScope
     communes = (
         _weekly_counts(unit, disease).filter(week_start__gte=first_week, week_start__lte=last_week)
         .values("unit__name").annotate(n=Sum("count")).order_by("-n", "unit__name")
@@ -260,9 +300,7 @@ def signal_list(
     *, actor: User, status: str | None = None, disease: Disease | None = None, unit: OrgUnit | None = None,
     since: dt.date | None = None,
 ) -> QuerySet:
-    """Signals of units in the actor's aggregate scope (province-level users only), newest week first."""
-    if not is_province_level(actor):
-        return Signal.objects.none()
+    """Signals of units in the actor's aggregate scope, newest week first (reviewing them is the province's)."""
     signals = Signal.objects.filter(aggregate_scope(actor).q("unit"))
     if status:
         signals = signals.filter(status=status)
@@ -275,112 +313,7 @@ def signal_list(
     return signals.select_related("unit", "disease").order_by("-week_start", "disease__sort_order", "unit__name")
 
 
-def get_signal_for(actor: User, pk: int) -> Signal:
-    """The signal ``pk`` if the actor may see it; 404 for absent and out-of-scope alike."""
-    try:
-        return signal_list(actor=actor).get(pk=pk)
-    except (Signal.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-COMPLETENESS_PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class CompletenessRow:
-    """Weekly reports and case reports of one commune station, or summed over a province's stations."""
-
-    unit: OrgUnit
-    expected: int
-    received: int
-    on_time: int
-    cases: int
-    late_cases: int
-    stations: int = 1
-
-    @property
-    def completeness(self) -> float | None:
-        return self.received / self.expected if self.expected else None
-
-    @property
-    def timeliness(self) -> float | None:
-        return self.on_time / self.expected if self.expected else None
-
-    @property
-    def case_timeliness(self) -> float | None:
-        return (self.cases - self.late_cases) / self.cases if self.cases else None
-
-
-def _weeks_due(first_week: dt.date, last_week: dt.date) -> tuple[dt.date, int]:
-    """The last week a report can be due for (never the current week) and how many weeks are due per station."""
-    last_week = min(last_week, week_start(timezone.localdate()) - dt.timedelta(weeks=1))
-    return last_week, max((last_week - first_week).days // 7 + 1, 0)
-
-
-def _tallies(stations: QuerySet | list, first_week: dt.date, last_week: dt.date, group: str) -> tuple[dict, dict]:
-    """Weekly reports (received, on time) and case reports (all, late) of ``stations``, one grouped query each.
-
-    ``group`` is what the rows are grouped by: ``""`` for each station, ``"__parent"`` for its province
-    (a current commune's parent is its province: the 2025 tree has no districts).
-    """
-    weeks = {"week_start__gte": first_week, "week_start__lte": last_week}
-    reports = WeeklyReport.objects.filter(unit__in=stations, **weeks).values(key=F(f"unit{group}")).annotate(
-        received=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))).order_by()
-    cases = CaseReport.objects.filter(reporting_unit__in=stations, **weeks).values(
-        key=F(f"reporting_unit{group}")).annotate(n=Count("pk"), late=Count("pk", filter=Q(is_late=True))).order_by()
-    return {r["key"]: r for r in reports}, {r["key"]: r for r in cases}
-
-
-def _row(unit: OrgUnit, weeks: int, reports: dict, cases: dict, stations: int = 1) -> CompletenessRow:
-    mine, cased = reports.get(unit.pk, {}), cases.get(unit.pk, {})
-    return CompletenessRow(
-        unit=unit, expected=weeks * stations, received=mine.get("received", 0), on_time=mine.get("on_time", 0),
-        cases=cased.get("n", 0), late_cases=cased.get("late", 0), stations=stations,
-    )
-
-
-def reporting_completeness(
-    *, actor: User, unit: OrgUnit, first_week: dt.date, last_week: dt.date, name: str = "", page: int | str = 1,
-) -> Page:
-    """One page of commune stations under ``unit``, by name: weekly reports expected, received and on time.
-
-    ``name`` keeps the communes whose name contains it (ignoring case and diacritics). Each row's unit
-    comes with its parent (the province, for a list that spans several). The figures are computed for
-    the communes of the page only, in two grouped queries.
-    """
-    if not aggregate_scope(actor).covers(unit):
-        raise Http404
-    last_week, weeks = _weeks_due(first_week, last_week)
-    communes = OrgUnit.objects.filter(path__startswith=unit.path, level=OrgUnit.Level.COMMUNE, valid_to__isnull=True)
-    if fold(name):
-        communes = communes.filter(name_folded__contains=fold(name))
-    result = Paginator(communes.select_related("parent").order_by("name", "pk"), COMPLETENESS_PAGE_SIZE).get_page(page)
-    stations = list(result.object_list)
-    reports, cases = _tallies(stations, first_week, last_week, "")
-    result.object_list = [_row(c, weeks, reports, cases) for c in stations]
-    return result
-
-
-def completeness_by_province(
-    *, actor: User, unit: OrgUnit, first_week: dt.date, last_week: dt.date
-) -> list[CompletenessRow]:
-    """Per current province under ``unit``, in official code order: its stations' weekly and case reports, summed.
-
-    Four queries whatever the number of provinces and stations.
-    """
-    if not aggregate_scope(actor).covers(unit):
-        raise Http404
-    last_week, weeks = _weeks_due(first_week, last_week)
-    provinces = list(OrgUnit.objects.filter(
-        path__startswith=unit.path, level=OrgUnit.Level.PROVINCE, valid_to__isnull=True).order_by("code"))
-    stations = OrgUnit.objects.filter(parent__in=[p.pk for p in provinces], level=OrgUnit.Level.COMMUNE,
-                                      valid_to__isnull=True)
-    per_province = dict(stations.values("parent_id").annotate(n=Count("pk")).values_list("parent_id", "n").order_by())
-    reports, cases = _tallies(stations.values("pk"), first_week, last_week, "__parent")
-    return [_row(p, weeks, reports, cases, per_province.get(p.pk, 0)) for p in provinces]
-
-
-def unit_trail(actor: User, unit: OrgUnit) -> list[OrgUnit]:
-    """The units above ``unit`` whose figures the actor may see, top first (a breadcrumb's links)."""
-    above = [int(pk) for pk in unit.path.strip("/").split("/")[:-1]]
-    return list(aggregate_units(actor).filter(pk__in=above).order_by("level")) if above else []
+def get_signal_for(pk: Any, *, context: AuditContext) -> Signal:
+    """The signal ``pk`` if it lies in the actor's aggregate scope; 404 for absent and out-of-scope alike."""
+    signals = Signal.objects.select_related("unit", "disease")
+    return get_in_scope(signals, _pk(pk), scope=aggregate_scope(context.actor), field="unit", context=context)

@@ -1,30 +1,29 @@
-"""Surveillance pages: thin views that parse input, call one service or selector and render."""
+"""Surveillance pages: thin views that parse input, call one service or selector and render.
+
+Each builds the :class:`~ytcs.audit.context.AuditContext` once and hands it on; refusals come from the
+selectors and services (404 outside what the user can see, 403 where the role may not act).
+"""
 
 import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ytcs.accounts.scope import (
-    aggregate_province,
-    aggregate_units,
-    capture_scope,
-    effective_unit,
-    effective_units,
-)
+from ytcs.accounts.scope import aggregate_province, aggregate_units, capture_scope, effective_units
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
+from ytcs.core.errors import DomainError, NotAllowed
 from ytcs.orgunits.models import OrgUnit
-from ytcs.people.access import get_resident_for
 from ytcs.surveillance import charts, conf, selectors, services
+from ytcs.surveillance.completeness import completeness_by_province, reporting_completeness, unit_trail
 from ytcs.surveillance.forms import (
     CaseFilterForm,
     CaseFollowUpForm,
@@ -33,22 +32,11 @@ from ytcs.surveillance.forms import (
     SignalFilterForm,
     SignalReviewForm,
     WeekForm,
+    show_errors,
 )
+from ytcs.surveillance.inputs import WeeklyLine, WeeklyReportInput
 from ytcs.surveillance.models import Disease, ReportingMode, WeeklyReport
 from ytcs.surveillance.weeks import last_complete_week, week_label, week_start
-
-
-def _add_errors(form: object, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
-def _province_of(unit: OrgUnit | None) -> OrgUnit | None:
-    if unit is None:
-        return None
-    parts = unit.path.strip("/").split("/")
-    return OrgUnit.objects.filter(pk=int(parts[1])).first() if len(parts) > 1 else None
 
 
 @login_required
@@ -64,29 +52,26 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_create(request: HttpRequest) -> HttpResponse:
+    """The case report form; its villages are those of the user's capture scope.
+
+    A posted report goes to the service whoever sends it, so a resident or place outside the user's scope
+    is refused (and audited) there; a role that reports nowhere sees 403 instead of the form.
+    """
     user = request.user
-    if not capture_scope(user).paths:
-        raise PermissionDenied
-    form = CaseReportForm(request.POST or None, province=_province_of(effective_unit(user)))
+    form = CaseReportForm(request.POST or None, villages=selectors.capture_villages(user))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        resident = get_resident_for(user, data["resident"]) if data["resident"] else None
         try:
-            case = services.case_report_create(
-                actor=user, disease=data["disease"].code, resident=resident, village=data["village"],
-                age_years=data["age_years"], age_months=data["age_months"], sex=data["sex"],
-                onset_date=data["onset_date"], diagnosed_at=data["diagnosed_at"],
-                classification=data["classification"], lab_test=data["lab_test"], lab_result=data["lab_result"],
-                hospitalised=data["hospitalised"], outcome=data["outcome"], notes=data["notes"], request=request,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
+            case = services.case_report_create(form.to_input(), context=AuditContext.from_request(request))
+        except DomainError as exc:
+            show_errors(form, exc, CaseReportForm.ALIASES)
         else:
             messages.success(request, _("Đã ghi nhận ca bệnh."))
             if case.is_late:
                 messages.warning(request, _("Ca bệnh được báo cáo quá thời hạn %(hours)s giờ.")
                                  % {"hours": case.deadline_hours})
             return redirect("surveillance:case_detail", pk=case.pk)
+    elif not capture_scope(user):
+        raise NotAllowed
     return render(request, "surveillance/case_form.html", {"form": form})
 
 
@@ -101,7 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         last_day=filters.get("last_day"), age_group=filters.get("age_group"), sex=filters.get("sex"), late=late,
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    rows = selectors.line_list_rows(actor=user, cases=list(page.object_list), request=request)
+    rows = selectors.line_list_rows(list(page.object_list), context=AuditContext.from_request(request))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "surveillance/case_list.html", {
@@ -112,23 +97,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    case = selectors.get_case_for(user, pk)
+    context = AuditContext.from_request(request)
+    case = selectors.get_case_for(pk, context=context)
     may_edit = capture_scope(user).covers(case.reporting_unit)
     form = CaseFollowUpForm(request.POST or None, initial={
         f: getattr(case, f) for f in ("classification", "lab_test", "lab_result", "hospitalised", "outcome", "notes")
     })
     if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied
+        services.check_may_follow_up(case, context=context)
         if form.is_valid():
             try:
-                services.case_report_update(actor=user, case=case, changes=form.cleaned_data, request=request)
-            except ValidationError as exc:
-                _add_errors(form, exc)
+                services.case_report_update(case, form.to_input(), context=context)
+            except DomainError as exc:
+                show_errors(form, exc)
             else:
                 messages.success(request, _("Đã cập nhật ca bệnh."))
                 return redirect("surveillance:case_detail", pk=case.pk)
-    row = selectors.line_list_rows(actor=user, cases=[case], request=request, action=AuditAction.VIEW)[0]
+    row = selectors.line_list_rows([case], context=context, action=AuditAction.VIEW)[0]
     return render(request, "surveillance/case_detail.html", {
         "case": case, "row": row, "form": form, "may_edit": may_edit, "now": timezone.now(),
     })
@@ -142,10 +127,9 @@ def weekly_report(request: HttpRequest) -> HttpResponse:
     ``?unit=`` picks the successor (the main one by default).
     """
     user = request.user
+    context = AuditContext.from_request(request)
     chosen = request.GET.get("unit") or None
-    unit = effective_unit(user, chosen)
-    if not capture_scope(user).paths or unit is None:
-        raise PermissionDenied
+    unit = services.weekly_report_unit(chosen, context=context)
     default_week = last_complete_week(timezone.localdate())
     week_form = WeekForm(request.GET or None, initial={"week": default_week})
     week = week_form.cleaned_data["week"] if week_form.is_valid() else default_week
@@ -154,16 +138,17 @@ def weekly_report(request: HttpRequest) -> HttpResponse:
         if existing else {}
     diseases = list(Disease.objects.exclude(reporting_mode=ReportingMode.SEPARATE).order_by(
         "-reporting_mode", "sort_order"))
-    errors: dict[str, list[str]] = {}
+    errors: dict[str | None, list[str]] = {}
     if request.method == "POST":
         lines, errors = _parse_grid(request.POST, diseases)
         if request.POST.get("no_cases"):
-            lines = {}
+            lines = []
         if not errors:
             try:
-                services.weekly_report_submit(actor=user, week=week, unit=unit, lines=lines, request=request)
-            except ValidationError as exc:
-                errors = exc.message_dict
+                services.weekly_report_submit(WeeklyReportInput(week=week, lines=tuple(lines), unit_id=unit.pk),
+                                              context=context)
+            except DomainError as exc:
+                errors = _grid_errors(exc, lines)
             else:
                 messages.success(request, _("Đã gửi báo cáo tuần %(week)s.") % {"week": week_label(week)})
                 return redirect(f"{request.path}?week={week.isoformat()}" + (f"&unit={unit.pk}" if chosen else ""))
@@ -178,16 +163,16 @@ def weekly_report(request: HttpRequest) -> HttpResponse:
         "unit": unit, "units": effective_units(user),
         "week": week, "week_label": week_label(week), "week_end": week + dt.timedelta(days=6),
         "due_at": services.report_due_at(week), "existing": existing, "grid": grid,
-        "errors": errors.get("week", []), "week_form": week_form,
+        "errors": [*errors.get(None, []), *errors.get("week", [])], "week_form": week_form,
         "previous": week - dt.timedelta(weeks=1), "next": week + dt.timedelta(weeks=1),
         "has_next": week < default_week,
     })
 
 
-def _parse_grid(post: object, diseases: list[Disease]) -> tuple[dict[str, tuple[int, int]], dict[str, list[str]]]:
+def _parse_grid(post: object, diseases: list[Disease]) -> tuple[list[WeeklyLine], dict[str | None, list[str]]]:
     """Non-empty cells of the grid; blank cases means 0 for the disease (the week's report says so)."""
-    lines: dict[str, tuple[int, int]] = {}
-    errors: dict[str, list[str]] = {}
+    lines: list[WeeklyLine] = []
+    errors: dict[str | None, list[str]] = {}
     for disease in diseases:
         raw_cases = (post.get(f"cases_{disease.code}") or "").strip()
         raw_deaths = (post.get(f"deaths_{disease.code}") or "").strip()
@@ -198,8 +183,18 @@ def _parse_grid(post: object, diseases: list[Disease]) -> tuple[dict[str, tuple[
         except ValueError:
             errors[f"cases_{disease.code}"] = [_("Số mắc và số tử vong phải là số nguyên.")]
             continue
-        lines[disease.code] = (cases, deaths)
+        lines.append(WeeklyLine(disease.code, cases, deaths))
     return lines, errors
+
+
+def _grid_errors(exc: DomainError, lines: list[WeeklyLine]) -> dict[str | None, list[str]]:
+    """The service's errors by grid row: ``lines.2.cases`` is the row of the third line's disease."""
+    errors: dict[str | None, list[str]] = {}
+    for error in exc.errors:
+        parts = (error.field or "").split(".")
+        key = f"cases_{lines[int(parts[1])].disease}" if parts[0] == "lines" and len(parts) > 1 else error.field
+        errors.setdefault(key if key != "unit_id" else None, []).append(error.message)
+    return errors
 
 
 @login_required
@@ -245,8 +240,6 @@ def _curve_context(
 @login_required
 def signal_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not selectors.is_province_level(user):
-        raise Http404
     form = SignalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     signals = selectors.signal_list(actor=user, status=filters.get("status") or None, disease=filters.get("disease"))
@@ -256,37 +249,40 @@ def signal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A signal of the user's area: its curve and cases for everyone who sees the area, the review for the province."""
     user = request.user
-    signal = selectors.get_signal_for(user, pk)
+    context = AuditContext.from_request(request)
+    signal = selectors.get_signal_for(pk, context=context)
     form = SignalReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.signal_review(actor=user, signal=signal, to_status=form.cleaned_data["to_status"],
-                                   note=form.cleaned_data["note"], request=request)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã cập nhật trạng thái tín hiệu."))
-            return redirect("surveillance:signal_detail", pk=signal.pk)
+    if request.method == "POST":
+        services.check_may_review(signal, context=context)
+        if form.is_valid():
+            try:
+                services.signal_review(signal, to_status=form.cleaned_data["to_status"],
+                                       note=form.cleaned_data["note"], context=context)
+            except DomainError as exc:
+                show_errors(form, exc)
+            else:
+                messages.success(request, _("Đã cập nhật trạng thái tín hiệu."))
+                return redirect("surveillance:signal_detail", pk=signal.pk)
     cases = list(signal.cases.select_related("disease", "commune", "village", "reporting_unit", "resident")
                  .order_by("onset_date", "pk")[:200])
-    rows = selectors.line_list_rows(actor=user, cases=cases, request=request)
+    rows = selectors.line_list_rows(cases, context=context)
     end = min(signal.week_start + dt.timedelta(weeks=8), last_complete_week(timezone.localdate()))
-    context = _curve_context(user, unit=signal.unit, disease=signal.disease,
-                             first_week=end - dt.timedelta(weeks=51), last_week=end, highlight=signal.week_start)
+    curve = _curve_context(user, unit=signal.unit, disease=signal.disease,
+                           first_week=end - dt.timedelta(weeks=51), last_week=end, highlight=signal.week_start)
     allowed = sorted(services.SIGNAL_TRANSITIONS.get(signal.status, set()))
     return render(request, "surveillance/signal_detail.html", {
         "signal": signal, "form": form, "rows": rows, "reviews": signal.reviews.select_related("by"),
         "allowed": [(s, dict(form.fields["to_status"].choices)[s]) for s in allowed],
-        "may_review": user.role in services.REVIEWER_ROLES, "week_label": week_label(signal.week_start), **context,
+        "may_review": user.role in services.REVIEWER_ROLES, "week_label": week_label(signal.week_start), **curve,
     })
 
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
+    """Immediate alerts of the user's area; the province acknowledges them."""
     user = request.user
-    if not selectors.is_province_level(user):
-        raise Http404
     show_all = request.GET.get("all") == "1"
     alerts = selectors.alert_list(user, include_acknowledged=show_all)[:200]
     return render(request, "surveillance/alert_list.html", {
@@ -298,8 +294,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = selectors.get_alert_for(request.user, pk)
-    services.alert_acknowledge(actor=request.user, alert=alert, note=request.POST.get("note", ""), request=request)
+    context = AuditContext.from_request(request)
+    alert = selectors.get_alert_for(pk, context=context)
+    services.alert_acknowledge(alert, note=request.POST.get("note", ""), context=context)
     messages.success(request, _("Đã xác nhận cảnh báo."))
     return redirect("surveillance:alert_list")
 
@@ -311,9 +308,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
     ``?province=<code>`` opens one province; ``?q=`` finds stations by commune name; ``?unit=<pk>`` still works.
     """
     user = request.user
-    code = request.GET.get("province", "")
+    code = request.GET.get("province", "").replace("\x00", "")  # PostgreSQL cannot compare a NUL: no code has one
     unit = aggregate_province(user, code) if code.strip() else selectors.scoped_unit(user, request.GET.get("unit"))
-    name = request.GET.get("q", "").strip()[:100]
+    name = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     weeks = max(1, min(int(request.GET.get("weeks") or 12) if str(request.GET.get("weeks", "")).isdigit() else 12,
                        104))
     last = last_complete_week(timezone.localdate())
@@ -322,12 +319,12 @@ def completeness(request: HttpRequest) -> HttpResponse:
     by_province = above_province and not name
     if by_province:
         page = None
-        rows = selectors.completeness_by_province(actor=user, unit=unit, first_week=first, last_week=last)
+        rows = completeness_by_province(actor=user, unit=unit, first_week=first, last_week=last)
     else:
-        page = selectors.reporting_completeness(actor=user, unit=unit, first_week=first, last_week=last, name=name,
+        page = reporting_completeness(actor=user, unit=unit, first_week=first, last_week=last, name=name,
                                                 page=request.GET.get("page") or 1)
         rows = page.object_list
-    trail = selectors.unit_trail(user, unit)
+    trail = unit_trail(user, unit)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "surveillance/completeness.html", {

@@ -4,7 +4,8 @@ It reads ``WeeklyCount`` (already current), runs the detection engine once per
 (method, parameters) over all series at once, and stores one ``Signal`` per
 alarm week. Signals are keyed by (unit, disease, week, method), so running the
 same week again updates figures without duplicating a signal or touching its
-review status.
+review status. The job acts under the :class:`~ytcs.audit.context.AuditContext` it is given
+(``AuditContext.system("detect-weekly")`` from the command) and leaves one audit event per run.
 """
 
 import datetime as dt
@@ -15,6 +16,10 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from ytcs.audit.context import AuditContext
+from ytcs.audit.models import AuditAction
+from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.orgunits.models import OrgUnit
 from ytcs.surveillance import conf, detection
 from ytcs.surveillance.models import (
@@ -93,10 +98,10 @@ def weekly_detection_run(
     *,
     as_of: dt.date,
     scope: OrgUnit,
+    context: AuditContext,
     weeks: int = 1,
     method: str | None = None,
     diseases: list[str] | None = None,
-    actor: object = None,
     workers: int | None = None,
 ) -> DetectionRun:
     """Evaluate the last ``weeks`` complete ISO weeks before ``as_of`` for every series of ``scope``.
@@ -126,7 +131,7 @@ def weekly_detection_run(
     run = DetectionRun.objects.create(
         as_of=as_of, first_week=first_eval, last_week=last_week, scope_unit=scope, method_override=method or "",
         methods={code: {"method": m, "params": p} for code, (m, p) in methods.items()},
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=context.actor if getattr(context.actor, "is_authenticated", False) else None,
     )
     by_method: dict[tuple[str, str], list[_Series]] = {}
     for s in series:
@@ -146,6 +151,8 @@ def weekly_detection_run(
     run.series_count = len(series)
     run.finished_at = timezone.now()
     run.save(update_fields=["series_count", "finished_at", "signal_count", "new_signal_count"])
+    audit_record(context=context, action=AuditAction.CREATE, resource_type=ResourceType.SIGNAL,
+                 changes={"unit": scope.pk, "as_of": as_of.isoformat()})
     return run
 
 

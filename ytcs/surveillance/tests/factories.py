@@ -5,10 +5,14 @@ import datetime as dt
 from django.utils import timezone
 
 from ytcs.accounts.tests.factories import UserFactory
+from ytcs.audit.context import AuditContext
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.tests import factories as people_factories
+from ytcs.surveillance import services
+from ytcs.surveillance.inputs import CaseReportInput, WeeklyLine, WeeklyReportInput
+from ytcs.surveillance.models import CaseReport, WeeklyReport
 
-__all__ = ["ResidentFactory", "Tree", "UserFactory", "at", "make_unit"]
+__all__ = ["ResidentFactory", "Tree", "UserFactory", "at", "make_unit", "report_case", "submit_weekly"]
 
 
 def make_unit(name: str, level: int, parent: OrgUnit | None = None, code: str | None = None) -> OrgUnit:
@@ -47,3 +51,22 @@ class ResidentFactory(people_factories.ResidentFactory):
 def at(day: dt.date, hour: int = 9) -> dt.datetime:
     """An aware datetime in the project's time zone."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _id(obj: object | None) -> int | None:
+    return obj.pk if obj is not None else None
+
+
+def report_case(user: object, *, village: OrgUnit | None = None, commune: OrgUnit | None = None,
+                resident: object | None = None, **fields: object) -> CaseReport:
+    """A case reported by ``user`` through the service, naming the place and person the way a client does."""
+    report = CaseReportInput(village_id=_id(village), commune_id=_id(commune), resident_id=_id(resident), **fields)
+    return services.case_report_create(report, context=AuditContext(actor=user))
+
+
+def submit_weekly(user: object, week: dt.date, lines: dict[str, tuple[int, int]] | None = None, *,
+                  unit: OrgUnit | None = None, submitted_at: dt.datetime | None = None) -> WeeklyReport:
+    """A weekly report submitted by ``user``: ``lines`` maps a disease code to (cases, deaths)."""
+    report = WeeklyReportInput(week=week, unit_id=_id(unit),
+                               lines=tuple(WeeklyLine(code, *counts) for code, counts in (lines or {}).items()))
+    return services.weekly_report_submit(report, context=AuditContext(actor=user), submitted_at=submitted_at)

@@ -37,9 +37,26 @@ def test_case_create_returns_201_and_structured_422(client, station_user, tree):
     bad = client.post(f"{API}/cases", case_payload(tree, disease="xyz", onset_date=(TODAY + dt.timedelta(days=1))
                                                    .isoformat()), content_type="application/json")
     assert bad.status_code == 422
-    fields = {e["field"] for e in bad.json()["errors"]}
-    assert fields == {"disease", "onset_date"}
+    assert {(e["field"], e["code"]) for e in bad.json()["errors"]} == {
+        ("disease", "unknown_code"), ("onset_date", "in_future")}
     assert CaseReport.objects.count() == 1
+
+
+def test_case_input_errors_have_the_one_body_with_codes(client, station_user, tree):
+    client.force_login(station_user)
+    typed = client.post(f"{API}/cases", case_payload(tree, age_years="two"), content_type="application/json")
+    assert typed.status_code == 422 and typed.json()["errors"][0]["field"] == "age_years"
+    anonymous = client.post(f"{API}/cases", {**case_payload(tree, sex=""), "village_id": None},
+                            content_type="application/json")
+    assert anonymous.status_code == 422
+    assert {(e["field"], e["code"]) for e in anonymous.json()["errors"]} == {
+        ("village_id", "required"), ("sex", "required")}
+    late = client.post(f"{API}/cases", case_payload(tree, onset_date=TODAY.isoformat(),
+                                                    reported_at=(timezone.now() - dt.timedelta(days=2)).isoformat(),
+                                                    diagnosed_at=(timezone.now() - dt.timedelta(days=3)).isoformat()),
+                       content_type="application/json")
+    assert late.status_code == 422 and late.json()["errors"][0]["code"] == "onset_after_report"
+    assert not CaseReport.objects.exists()
 
 
 def test_case_date_times_without_offset_are_vietnam_time(client, station_user, tree):
@@ -76,7 +93,10 @@ def test_case_for_a_resident_outside_scope_is_404(client, station_user, tree):
     client.force_login(station_user)
     response = client.post(f"{API}/cases", case_payload(tree, resident_id=stranger.pk),
                            content_type="application/json")
-    assert response.status_code == 404
+    assert response.status_code == 404 and response.json()["errors"][0]["code"] == "not_found"
+    denied = AuditEvent.objects.get(action="denied")
+    assert list(denied.subjects.values_list("resident_id", flat=True)) == [stranger.pk]
+    assert not CaseReport.objects.exists()
 
 
 def test_case_list_is_scoped_and_audited(client, station_user, other_province_user, tree):
@@ -99,7 +119,12 @@ def test_weekly_report_and_weekly_counts(client, station_user, province_user, tr
                      content_type="application/json")
     assert ok.status_code == 201 and ok.json()["lines"] == 1
     zero = client.post(f"{API}/weekly-reports", {"iso_year": 2021, "iso_week": 53}, content_type="application/json")
-    assert zero.status_code == 422 and zero.json()["errors"][0]["field"] == "iso_week"
+    assert zero.status_code == 422 and zero.json()["errors"] == [
+        {"field": "iso_week", "code": "invalid", "message": "Tuần ISO không tồn tại."}]
+    twice = client.post(f"{API}/weekly-reports", {"iso_year": iso.year, "iso_week": iso.week, "lines": [
+        {"disease": "cum", "cases": 1}, {"disease": "cum", "cases": 2}]}, content_type="application/json")
+    assert twice.status_code == 422 and twice.json()["errors"][0] == {
+        "field": "lines.1.disease", "code": "duplicate", "message": "Bệnh này đã có một dòng."}
     client.force_login(province_user)
     counts = client.get(f"{API}/weekly-counts", {"unit_id": tree.province.pk, "disease": "cum", "weeks": 4}).json()
     assert counts[-1] == {"week_start": LAST_WEEK.isoformat(), "count": 4}
@@ -122,11 +147,17 @@ def test_signal_list_and_review(client, province_user, other_province_user, stat
     assert reviewed.status_code == 200 and reviewed.json()["status"] == "investigating"
     wrong = client.post(f"{API}/signals/{signal.pk}/review", {"to_status": "new"}, content_type="application/json")
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "to_status"
+    assert wrong.json()["errors"][0]["code"] == "invalid_transition"
     client.force_login(other_province_user)
     assert client.post(f"{API}/signals/{signal.pk}/review", {"to_status": "false_alarm", "note": "x"},
                        content_type="application/json").status_code == 404
-    client.force_login(station_user)
     assert client.get(f"{API}/signals").json() == []
+    client.force_login(station_user)  # their commune's signal: they see it; reviewing is the province's
+    assert [s["id"] for s in client.get(f"{API}/signals").json()] == [signal.pk]
+    refused = client.post(f"{API}/signals/{signal.pk}/review", {"to_status": "false_alarm", "note": "x"},
+                          content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["errors"][0]["code"] == "forbidden"
+    assert AuditEvent.objects.filter(action="denied", resource_type="surveillance.Signal").count() == 2
 
 
 def test_a_merged_commune_user_reports_for_the_commune_it_became(client, tree):
@@ -140,3 +171,36 @@ def test_a_merged_commune_user_reports_for_the_commune_it_became(client, tree):
     assert case.status_code == 201, case.content
     assert CaseReport.objects.get().reporting_unit == tree.commune
     assert client.get(f"{API}/weekly-counts").status_code == 200
+
+
+def test_a_nul_character_in_the_api_is_refused_as_input(client, province_user, station_user, tree):
+    client.force_login(province_user)
+    assert client.get(f"{API}/signals", {"status": "new\x00"}).status_code == 422
+    assert client.get(f"{API}/cases", {"disease": "soi\x00"}).status_code == 422
+    client.force_login(station_user)
+    refused = client.post(f"{API}/cases", case_payload(tree, notes="a\x00b"), content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "notes"
+    iso = LAST_WEEK.isocalendar()
+    weekly = client.post(f"{API}/weekly-reports", {"iso_year": iso.year, "iso_week": iso.week,
+                                                   "lines": [{"disease": "cum\x00", "cases": 1}]},
+                         content_type="application/json")
+    assert weekly.status_code == 422 and weekly.json()["errors"][0]["field"] == "lines.0.disease"
+
+
+def test_numbers_past_what_the_database_holds_are_no_server_error(client, province_user, station_user, tree):
+    """An id or offset past 64 bits overflowed the database (a 500); it is an empty page or a 404."""
+    huge = 10**30
+    client.force_login(province_user)
+    assert client.get(f"{API}/cases", {"offset": huge}).json() == []
+    assert client.get(f"{API}/signals", {"offset": huge, "unit_id": huge}).status_code == 404
+    assert client.post(f"{API}/signals/{huge}/review", {"to_status": "investigating"},
+                       content_type="application/json").status_code == 404
+    client.force_login(station_user)
+    assert client.post(f"{API}/cases", case_payload(tree, resident_id=huge),
+                       content_type="application/json").status_code == 404
+    big_count = client.post(f"{API}/weekly-reports", {"iso_year": 2025, "iso_week": 2,
+                                                      "lines": [{"disease": "cum", "cases": huge}]},
+                            content_type="application/json")
+    assert big_count.status_code == 422 and big_count.json()["errors"][0]["code"] == "out_of_range"
+    assert client.post(f"{API}/weekly-reports", {"iso_year": huge, "iso_week": 1},
+                       content_type="application/json").status_code == 422

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ytcs.core.tests.locale_numbers import html_number_errors, svg_number_errors
-from ytcs.surveillance import charts, conf, services
+from ytcs.surveillance import charts, conf
 from ytcs.surveillance.models import Disease, Signal
-from ytcs.surveillance.tests.factories import at
+from ytcs.surveillance.tests.factories import at, report_case
 from ytcs.surveillance.weeks import last_complete_week
 
 LAST_WEEK = last_complete_week(timezone.localdate())
@@ -21,8 +21,8 @@ def cases(station_user, tree):
     """Three measles cases in two weeks, so that bar heights and gridlines fall between whole units."""
     for weeks_ago in (0, 0, 3):
         onset = LAST_WEEK - dt.timedelta(weeks=weeks_ago)
-        services.case_report_create(actor=station_user, disease="soi", village=tree.village, age_years=4, sex="F",
-                                    onset_date=onset, diagnosed_at=at(onset + dt.timedelta(days=1)))
+        report_case(station_user, disease="soi", village=tree.village, age_years=4, sex="F", onset_date=onset,
+                    diagnosed_at=at(onset + dt.timedelta(days=1)))
 
 
 def _selected_weeks(html: str) -> str | None:

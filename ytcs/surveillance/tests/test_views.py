@@ -13,7 +13,7 @@ from ytcs.orgunits.tests.factories import abolished_unit
 from ytcs.surveillance import services
 from ytcs.surveillance.context_processors import alerts
 from ytcs.surveillance.models import CaseReport, Signal, SignalReview, WeeklyReport
-from ytcs.surveillance.tests.factories import ResidentFactory, UserFactory, at
+from ytcs.surveillance.tests.factories import ResidentFactory, UserFactory, at, report_case, submit_weekly
 from ytcs.surveillance.weeks import last_complete_week
 
 TODAY = timezone.localdate()
@@ -21,9 +21,9 @@ LAST_WEEK = last_complete_week(TODAY)
 
 
 def make_case(user, tree, **kw):
-    args = {"actor": user, "disease": "soi", "village": tree.village, "age_years": 4, "sex": "F",
+    args = {"disease": "soi", "village": tree.village, "age_years": 4, "sex": "F",
             "onset_date": LAST_WEEK, "diagnosed_at": at(LAST_WEEK + dt.timedelta(days=1))}
-    return services.case_report_create(**{**args, **kw})
+    return report_case(user, **{**args, **kw})
 
 
 @pytest.fixture
@@ -81,6 +81,9 @@ def test_weekly_report_grid_and_explicit_zero_report(client, station_user):
     assert WeeklyReport.objects.get(week_start=previous).lines.get().cases == 3
     bad = client.post(f"{url}?week={previous.isoformat()}", {"cases_cum": "ba"})
     assert "số nguyên" in bad.content.decode()
+    negative = client.post(f"{url}?week={previous.isoformat()}", {"cases_cum": "-2"})
+    assert negative.status_code == 200 and "phải từ 0 đến" in negative.content.decode()  # the service's message
+    assert WeeklyReport.objects.get(week_start=previous).lines.get().cases == 3
 
 
 def test_province_user_sees_the_alert_banner_count_and_time_left(client, rf, station_user, province_user, tree):
@@ -117,26 +120,32 @@ def test_signal_review_page_moves_the_signal_and_shows_it_on_the_curve(client, p
     assert "Cần ghi nhận xét" in confirm.content.decode()
 
 
-def test_signals_outside_scope_are_404_and_station_staff_cannot_review(client, station_user, other_province_user,
-                                                                     signal):
+def test_signals_outside_scope_are_404_and_station_staff_see_but_cannot_review(
+        client, station_user, other_province_user, signal):
     url = reverse("surveillance:signal_detail", args=[signal.pk])
     client.force_login(other_province_user)
     assert client.get(url).status_code == 404
     assert client.post(url, {"to_status": "investigating"}).status_code == 404
-    client.force_login(station_user)
-    assert client.get(url).status_code == 404
-    assert client.get(reverse("surveillance:signal_list")).status_code == 404
+    refused = AuditEvent.objects.filter(action="denied", resource_type="surveillance.Signal")
+    assert refused.count() == 2 and refused.first().resource_id == str(signal.pk)
+    client.force_login(station_user)  # the signal of their own commune: they see it, the province reviews it
+    page = client.get(url)
+    assert page.status_code == 200 and "Xử lý tín hiệu" not in page.content.decode()
+    assert client.post(url, {"to_status": "investigating"}).status_code == 403
+    assert client.get(reverse("surveillance:signal_list")).context["page"].object_list[0] == signal
+    signal.refresh_from_db()
+    assert signal.status == "new" and refused.count() == 3
 
 
-def test_signal_review_by_a_national_viewer_is_denied(province_user, signal, tree):
-    from django.core.exceptions import PermissionDenied
-
+def test_signal_review_by_a_national_viewer_is_not_allowed(province_user, signal, tree):
     from ytcs.accounts.models import Role
+    from ytcs.audit.context import AuditContext
+    from ytcs.core.errors import NotAllowed
     from ytcs.surveillance.tests.factories import UserFactory
 
     viewer = UserFactory(role=Role.NATIONAL_VIEWER, org_unit=tree.country)
-    with pytest.raises(PermissionDenied):
-        services.signal_review(actor=viewer, signal=signal, to_status="investigating")
+    with pytest.raises(NotAllowed):
+        services.signal_review(signal, to_status="investigating", context=AuditContext(actor=viewer))
 
 
 def test_epidemic_curves_by_week_and_onset_with_filters(client, station_user, province_user, tree):
@@ -155,7 +164,7 @@ def test_epidemic_curves_by_week_and_onset_with_filters(client, station_user, pr
 
 
 def test_completeness_page_counts_reports_per_station(client, station_user, province_user, tree):
-    services.weekly_report_submit(actor=station_user, week=LAST_WEEK, lines={})
+    submit_weekly(station_user, LAST_WEEK)
     client.force_login(province_user)
     page = client.get(reverse("surveillance:completeness"), {"unit": tree.province.pk, "weeks": 4})
     rows = {r.unit.name: r for r in page.context["rows"]}
@@ -201,7 +210,7 @@ def national_user(tree):
 
 
 def test_national_completeness_is_grouped_by_province(client, station_user, national_user, tree):
-    services.weekly_report_submit(actor=station_user, week=LAST_WEEK, lines={})
+    submit_weekly(station_user, LAST_WEEK)
     client.force_login(national_user)
     page = client.get(reverse("surveillance:completeness"), {"weeks": 4})
     rows = [(r.unit.name, r.stations, r.expected, r.received) for r in page.context["rows"]]
@@ -212,7 +221,7 @@ def test_national_completeness_is_grouped_by_province(client, station_user, nati
 
 
 def test_a_province_drills_down_to_its_stations_with_a_way_back(client, station_user, national_user, tree):
-    services.weekly_report_submit(actor=station_user, week=LAST_WEEK, lines={})
+    submit_weekly(station_user, LAST_WEEK)
     client.force_login(national_user)
     page = client.get(reverse("surveillance:completeness"), {"province": tree.province.code, "weeks": 4})
     assert [(r.unit.name, r.received) for r in page.context["rows"]] == [("Xã A1", 1), ("Xã A2", 0)]
@@ -223,14 +232,14 @@ def test_a_province_drills_down_to_its_stations_with_a_way_back(client, station_
 
 
 def test_stations_are_found_by_name_across_provinces_and_paged(client, national_user, tree, monkeypatch):
-    from ytcs.surveillance import selectors
+    from ytcs.surveillance import completeness
 
     client.force_login(national_user)
     url = reverse("surveillance:completeness")
     found = client.get(url, {"q": "b1"})
     assert [r.unit.name for r in found.context["rows"]] == ["Xã B1"]
     assert "· Tỉnh B" in found.content.decode()  # the province, since the list spans the country
-    monkeypatch.setattr(selectors, "COMPLETENESS_PAGE_SIZE", 1)
+    monkeypatch.setattr(completeness, "COMPLETENESS_PAGE_SIZE", 1)
     second = client.get(url, {"province": tree.province.code, "q": "A", "page": 2})
     assert [r.unit.name for r in second.context["rows"]] == ["Xã A2"]
     assert "q=A&amp;page=1" in second.content.decode()  # the pager keeps the filter
@@ -255,7 +264,7 @@ def test_national_completeness_takes_a_fixed_number_of_queries(client, station_u
     for i in range(extra_provinces):
         province = make_unit(f"Tỉnh {i}", OrgUnit.Level.PROVINCE, tree.country)
         make_unit(f"Xã {i}", OrgUnit.Level.COMMUNE, province)
-    services.weekly_report_submit(actor=station_user, week=LAST_WEEK, lines={})
+    submit_weekly(station_user, LAST_WEEK)
     make_case(station_user, tree)
     client.force_login(national_user)
     url = reverse("surveillance:completeness")
@@ -288,3 +297,15 @@ def test_completeness_page_names_the_weekday_the_report_is_due(client, province_
     assert "trước 12 giờ Thứ 3 của tuần sau tuần báo cáo" in page and "thứ 1" not in page
     client.cookies["django_language"] = "en"
     assert "before 12:00 on Tuesday" in client.get(reverse("surveillance:completeness")).content.decode()
+
+
+@pytest.mark.parametrize("path,params", [
+    ("surveillance:case_list", {"disease": "soi\x00"}),
+    ("surveillance:signal_list", {"disease": "soi\x00", "status": "new\x00"}),
+    ("surveillance:completeness", {"province": "04\x00", "q": "A\x00"}),
+])
+def test_a_nul_character_in_a_filter_is_no_server_error(client, province_user, path, params):
+    """PostgreSQL cannot compare a text holding NUL; the pages must not pass one to it."""
+    client.force_login(province_user)
+    assert client.get(reverse(path), params).status_code in (200, 404)
+

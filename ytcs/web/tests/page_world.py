@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ytcs.accounts.models import Role, User
 from ytcs.accounts.services import user_create
+from ytcs.audit.context import AuditContext
 from ytcs.audit.services import audit_record
 from ytcs.clinical.models import Condition, Encounter
 from ytcs.orgunits.models import OrgUnit
@@ -27,6 +28,7 @@ from ytcs.people.tests.factories import person
 from ytcs.surveillance import services as surveillance
 from ytcs.surveillance.diseases import ensure_diseases_loaded
 from ytcs.surveillance.models import Alert, CaseReport, Signal
+from ytcs.surveillance.tests.factories import report_case, submit_weekly
 from ytcs.surveillance.weeks import last_complete_week
 from ytcs.web.tests.factories import unit_tree
 
@@ -144,17 +146,17 @@ def _surveillance(nurse: User, provincial: User, units: dict[str, OrgUnit], pati
     a signal under investigation; last week's report submitted."""
     now = timezone.now()
     week = last_complete_week(timezone.localdate())
-    case = surveillance.case_report_create(actor=nurse, disease="soi", resident=patient,
-                                           diagnosed_at=now - dt.timedelta(days=11, hours=1),
-                                           onset_date=timezone.localdate() - dt.timedelta(days=13))
-    fresh = surveillance.case_report_create(actor=nurse, disease="soi", village=units["village_a"], age_years=4,
-                                            sex="M", diagnosed_at=now - dt.timedelta(hours=5))
+    case = report_case(nurse, disease="soi", resident=patient, diagnosed_at=now - dt.timedelta(days=11, hours=1),
+                       onset_date=timezone.localdate() - dt.timedelta(days=13))
+    fresh = report_case(nurse, disease="soi", village=units["village_a"], age_years=4, sex="M",
+                        diagnosed_at=now - dt.timedelta(hours=5))
     signal = Signal.objects.create(unit=units["commune_a"], disease=case.disease, week_start=week,
                                    method="farrington-flexible", params={"alpha": 0.01, "b": 3}, count=2, expected=0.2,
                                    upperbound=1.1)
     signal.cases.add(case, fresh)
-    surveillance.signal_review(actor=provincial, signal=signal, to_status="investigating", note="Đã cử đội điều tra")
-    surveillance.weekly_report_submit(actor=nurse, week=week, lines={"quai_bi": (3, 0)})
+    surveillance.signal_review(signal, to_status="investigating", note="Đã cử đội điều tra",
+                               context=AuditContext(actor=provincial))
+    submit_weekly(nurse, week, {"quai_bi": (3, 0)})
     return case, Alert.objects.get(case=case), Alert.objects.get(case=fresh), signal
 
 

@@ -119,6 +119,9 @@ GETS = [
     Visit("surveillance:signal_detail", PROVINCE, lambda w: [w.signal.pk]),
     Visit("surveillance:alert_list", PROVINCE),
     Visit("surveillance:alert_list", PROVINCE, query="all=1"),
+    Visit("surveillance:signal_list", STAFF),
+    Visit("surveillance:signal_detail", STAFF, lambda w: [w.signal.pk]),
+    Visit("surveillance:alert_list", STAFF),
     Visit("surveillance:completeness", PROVINCE),
     Visit("surveillance:completeness", STAFF),
 ]

@@ -58,6 +58,7 @@ class Command(BaseCommand):
                           f"{result.group_periods} group periods")
 
     def _detect_weekly(self, options: dict) -> None:
+        from ytcs.audit.context import AuditContext
         from ytcs.surveillance.weekly_job import weekly_detection_run
 
         as_of = options["as_of"] or timezone.localdate()
@@ -65,8 +66,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             try:
                 run = weekly_detection_run(
-                    as_of=as_of, scope=province, weeks=options["weeks"], method=options["method"],
-                    diseases=options["disease"], workers=options["workers"],
+                    as_of=as_of, scope=province, context=AuditContext.system("detect-weekly"),
+                    weeks=options["weeks"], method=options["method"], diseases=options["disease"],
+                    workers=options["workers"],
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
