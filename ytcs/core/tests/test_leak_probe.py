@@ -48,12 +48,6 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
         'refused in scope (404)',
         'success not audited',
     },
-    'GET /surveillance/cases/{pk}/': {
-        'refusal not audited',
-    },
-    'GET /surveillance/signals/{pk}/': {
-        'refused in scope (404)',
-    },
     'PATCH /api/people/households/{household_id}': {
         '404 where the role may not act, not 403',
         'refusal not audited',
@@ -102,16 +96,6 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
         'refusal not audited',
         'refused in scope (404)',
     },
-    'POST /api/surveillance/cases [body resident_id]': {
-        'refusal not audited',
-    },
-    'POST /api/surveillance/cases [body village_id]': {
-        '403 outside scope, not 404',
-        'answers outside scope',
-    },
-    'POST /api/surveillance/signals/{signal_id}/review': {
-        '404 where the role may not act, not 403',
-    },
     'POST /people/duplicates/{pk}/decide/': {
         '404 where the role may not act, not 403',
         'answers outside scope',
@@ -141,18 +125,6 @@ KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
         '404 where the role may not act, not 403',
         'refusal not audited',
         'refused in scope (404)',
-    },
-    'POST /surveillance/alerts/{pk}/acknowledge/': {
-        '404 where the role may not act, not 403',
-    },
-    'POST /surveillance/cases/new/ [body resident]': {
-        'refusal not audited',
-    },
-    'POST /surveillance/cases/new/ [body village]': {
-        'answers outside scope',
-    },
-    'POST /surveillance/cases/{pk}/': {
-        'refusal not audited',
     },
     'PUT /api/people/residents/{resident_id}/sections/{section}': {
         '404 where the role may not act, not 403',
