@@ -53,6 +53,7 @@ _OPENS_RECORDS_BY_DEFAULT = {
     Role.STATION_HEAD,
     Role.SYSTEM_ADMIN,
 }
+MAX_ID = 2**63 - 1  # the largest primary key (PostgreSQL bigint)
 _CAPTURES_DATA = {Role.VILLAGE_HEALTH_WORKER, Role.STATION_STAFF, Role.STATION_HEAD}
 _CACHE_ATTR = "_ytcs_effective_units"
 
@@ -283,7 +284,10 @@ def aggregate_province(user: User, code: str) -> OrgUnit:
     Drill-down pages name a province by its code in the URL (``?province=04``): a unit code is not
     personal data, and unlike a primary key it reads the same on every installation.
     """
-    unit = OrgUnit.objects.filter(level=OrgUnit.Level.PROVINCE, valid_to__isnull=True, code=code.strip()).first()
+    code = code.strip()
+    if not code.isalnum():  # unit codes are digits; a NUL byte would be a PostgreSQL error, not a miss
+        raise OutOfScope
+    unit = OrgUnit.objects.filter(level=OrgUnit.Level.PROVINCE, valid_to__isnull=True, code=code).first()
     if unit is None:
         raise OutOfScope
     require_aggregate(user, unit)
@@ -311,6 +315,8 @@ def get_in_scope(
         pk = int(pk)
     except (TypeError, ValueError):
         raise OutOfScope from None
+    if not 0 < pk <= MAX_ID:  # past a bigint PostgreSQL raises instead of finding nothing
+        raise OutOfScope
     row = queryset.filter(scope.q(field, village_field=village_field), pk=pk).first()
     if row is None:
         _audit_refusal(queryset.model, resource_type, pk, context)

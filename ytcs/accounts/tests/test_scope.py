@@ -108,7 +108,7 @@ def test_get_in_scope_opens_a_row_of_any_queryset_within_any_scope(world, reside
     household = HouseholdFactory(village=world.village_a1)
     assert get_in_scope(households, household.pk, scope=capture_scope(vhw), context=context) == household
     assert get_in_scope(Resident.objects.all(), residents["a1"].pk, scope=capture_scope(vhw), context=context)
-    for pk in (residents["a2"].pk, 10**9, "abc", None):
+    for pk in (residents["a2"].pk, 10**9, 10**30, -1, 0, "abc", None):  # 10**30: past a bigint
         with pytest.raises(OutOfScope):
             get_in_scope(Resident.objects.all(), pk, scope=capture_scope(vhw), context=context)
     refused = AuditEvent.objects.get(action=AuditAction.DENIED)

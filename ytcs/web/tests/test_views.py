@@ -57,7 +57,8 @@ def test_a_province_drills_down_to_its_own_communes_with_a_way_back(national):
 
 
 def test_an_unknown_province_code_is_a_404(national):
-    assert national.get(reverse("home"), {"province": "77"}).status_code == 404
+    for code in ("77", "0\x004", "'; --"):  # a NUL byte is a PostgreSQL error unless refused first
+        assert national.get(reverse("home"), {"province": code}).status_code == 404
 
 
 def test_the_province_users_home_is_unchanged_and_ignores_the_parameter(client, units):
