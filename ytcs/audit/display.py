@@ -105,6 +105,7 @@ KEY_LABELS = {
     "deaths": gettext_lazy("số người mất"),
     "people_moved": gettext_lazy("số người chuyển đi"),
     "households_moved": gettext_lazy("số hộ chuyển đi"),
+    "view": gettext_lazy("trang"),
 }
 # Values that are codes of something other than a model field's choices.
 VALUE_LABELS = {
@@ -114,6 +115,7 @@ VALUE_LABELS = {
         "bhyt": gettext_lazy("mã thẻ BHYT"), "unknown_number": gettext_lazy("số không nhận ra"),
     },
     "format": {"html": gettext_lazy("bản in"), "pdf": "PDF", "json": "JSON"},
+    "view": {"record": gettext_lazy("hồ sơ sức khỏe cá nhân")},
     "mode": {"refuse": gettext_lazy("không ghi đè"), "append": gettext_lazy("thêm vào"),
              "replace": gettext_lazy("thay thế")},
     "relationship_to_head": dict(Relationship.choices),  # a code without choices on the field (free import text)

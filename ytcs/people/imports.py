@@ -10,7 +10,9 @@ the folded full name + birth date + village match (the *matching key*, docs/reco
 gets the non-empty values of the row (identity, contact, insurance fields); household and village
 changes of people already on the register go through the move form, not through a re-import.
 
-The identifier rules are the functions of :mod:`ytcs.people.identifiers`, the same as the form and API.
+The identifier rules are the functions of :mod:`ytcs.people.identifiers`, the same as the form and API. A
+file that cannot be read at all raises ``DomainError`` on the ``file`` field; a file that can be read gets a
+report whose errors are the core ``FieldError`` of each bad cell, with its row.
 """
 
 import csv
@@ -29,15 +31,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ytcs.accounts.models import User
+from ytcs.audit.context import AuditContext
+from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.errors import ERROR, DomainError, FieldError
 from ytcs.core.text import fold, nfc
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers as ids
 from ytcs.people.bulk import allocate_ids, fast_insert
+from ytcs.people.capture import require_capture_of
 from ytcs.people.completeness import bulk_record_sections, record_completeness
 from ytcs.people.models import Household, LifeEvent, Relationship, ResidenceHistory, Resident
-from ytcs.people.services import check_capture
 
 BATCH = 2000
 LOOKUP_CHUNK = 900  # below SQLite's bound-parameter limit
@@ -100,12 +105,22 @@ _MAX_LENGTH = {"family_name": 60, "middle_name": 60, "given_name": 60, "ethnicit
 
 @dataclass(frozen=True)
 class RowError:
-    row: int
-    column: str
-    message: str
+    """One bad cell: the spreadsheet's row number (the header is row 1) and the error, named by its column."""
 
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+    row: int
+    error: FieldError
+
+    @property
+    def column(self) -> str:
+        return self.error.field or ""
+
+    @property
+    def message(self) -> str:
+        return self.error.message
+
+
+def row_error(row: int, column: str, code: str, message: str) -> RowError:
+    return RowError(row, FieldError(column, code, message))
 
 
 @dataclass
@@ -128,8 +143,9 @@ class ImportReport:
         return self.ok and not self.dry_run
 
 
-class ImportFileError(Exception):
-    """The file cannot be read at all (format, encoding, missing columns)."""
+def _unreadable(code: str, message: str) -> DomainError:
+    """The file cannot be read at all (format, encoding, missing columns): an error of the ``file`` input."""
+    return DomainError.one("file", code, message)
 
 
 # --- reading ---
@@ -149,31 +165,31 @@ def read_rows(name: str, content: bytes) -> tuple[list[str], Iterator[tuple]]:
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except zipfile.BadZipFile as exc:  # an .xlsx is a zip archive: this is an .xls, a CSV or a PDF renamed
-            raise ImportFileError(_(
+            raise _unreadable("not_xlsx", _(
                 "Tệp “%(name)s” không phải là tệp Excel .xlsx (có thể là tệp .xls cũ, hoặc tệp khác được đổi đuôi "
                 "thành .xlsx). Hãy mở tệp bằng Excel rồi lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)” hoặc "
                 "“CSV UTF-8”.") % {"name": Path(name).name}) from exc
         except Exception as exc:  # openpyxl raises many kinds for a damaged workbook; its English stays out
-            raise ImportFileError(_(
+            raise _unreadable("damaged", _(
                 "Tệp Excel “%(name)s” bị hỏng hoặc không có trang tính nào đọc được. Hãy mở tệp bằng Excel rồi lưu "
                 "lại, hoặc lưu dưới dạng “CSV UTF-8”.") % {"name": Path(name).name}) from exc
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise ImportFileError(_("Tệp không có dòng tiêu đề."))
+            raise _unreadable("no_header", _("Tệp không có dòng tiêu đề."))
         return [str(h or "") for h in header], rows
     if suffix != ".csv":
-        raise ImportFileError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+        raise _unreadable("file_type", _("Chỉ nhận tệp .csv hoặc .xlsx."))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(_("Tệp CSV phải được lưu với mã hóa UTF-8 (trong Excel: “CSV UTF-8”).")) from exc
+        raise _unreadable("encoding", _("Tệp CSV phải được lưu với mã hóa UTF-8 (trong Excel: “CSV UTF-8”).")) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        raise ImportFileError(_("Tệp không có dòng tiêu đề."))
+        raise _unreadable("no_header", _("Tệp không có dòng tiêu đề."))
     return header, (tuple(r) for r in reader)
 
 
@@ -217,8 +233,8 @@ class _Checker:
         self.today = timezone.localdate()
         self.errors: list[RowError] = []
 
-    def error(self, row: int, attribute: str, message: str) -> None:
-        self.errors.append(RowError(row, self.labels.get(attribute, attribute), message))
+    def error(self, row: int, attribute: str, code: str, message: str) -> None:
+        self.errors.append(row_error(row, self.labels.get(attribute, attribute), code, message))
 
     def check(self, number: int, raw: tuple) -> dict | None:
         values = {attr: _text(raw[i]) if i < len(raw) and not isinstance(raw[i], datetime.date) else
@@ -230,27 +246,29 @@ class _Checker:
         self._names(number, values, row)
         sex = _SEX.get(fold(values.get("sex", "")))
         if sex is None:
-            self.error(number, "sex", _("Giới tính phải là “Nam” hoặc “Nữ” (đã ghi “%(value)s”).")
+            self.error(number, "sex", "invalid_choice", _("Giới tính phải là “Nam” hoặc “Nữ” (đã ghi “%(value)s”).")
                        % {"value": values.get("sex", "")})
         row["sex"] = sex
         birth = parse_date(values.get("birth_date", ""))
         if birth is None or not datetime.date(1890, 1, 1) <= birth <= self.today:
-            self.error(number, "birth_date", _("Ngày sinh “%(value)s” không đúng dạng dd/mm/yyyy hoặc ngoài khoảng "
-                                               "1890 đến hôm nay.") % {"value": values.get("birth_date", "")})
+            self.error(number, "birth_date", "invalid", _(
+                "Ngày sinh “%(value)s” không đúng dạng dd/mm/yyyy hoặc ngoài khoảng 1890 đến hôm nay."
+            ) % {"value": values.get("birth_date", "")})
             birth = None
         row["birth_date"] = birth
         for attribute in ("bhyt_valid_from", "bhyt_valid_to"):
             text = values.get(attribute, "")
             row[attribute] = parse_date(text) if text else None
             if text and row[attribute] is None:
-                self.error(number, attribute, _("Ngày “%(value)s” không đúng dạng dd/mm/yyyy.") % {"value": text})
+                self.error(number, attribute, "invalid", _("Ngày “%(value)s” không đúng dạng dd/mm/yyyy.")
+                           % {"value": text})
         self._place(number, values, row)
         self._identifiers(number, values, row, sex, birth)
         for attribute in ("ethnicity", "occupation", "bhyt_primary_care_facility_code"):
             row[attribute] = nfc(values.get(attribute, ""))
         for attribute, limit in _MAX_LENGTH.items():
             if len(str(row.get(attribute) or "")) > limit:
-                self.error(number, attribute, _("Dài quá %(limit)s ký tự.") % {"limit": limit})
+                self.error(number, attribute, "max_length", _("Dài quá %(limit)s ký tự.") % {"limit": limit})
         return row if len(self.errors) == before else None
 
     def _names(self, number: int, values: dict, row: dict) -> None:
@@ -260,7 +278,7 @@ class _Checker:
             parts = full.split(" ")
             family, given, middle = parts[0], parts[-1] if len(parts) > 1 else "", " ".join(parts[1:-1])
         if not family or not given:
-            self.error(number, "full_name" if full or "full_name" in self.columns else "given_name",
+            self.error(number, "full_name" if full or "full_name" in self.columns else "given_name", "required",
                        _("Thiếu họ hoặc tên (cần cột ho_ten, hoặc hai cột ho và ten)."))
         row.update(family_name=family, middle_name=middle, given_name=given,
                    full_name=" ".join(p for p in (family, middle, given) if p))
@@ -268,15 +286,15 @@ class _Checker:
         relationship = values.get("relationship_to_head", "")
         row["relationship_to_head"] = _RELATIONSHIP.get(fold(relationship)) if relationship else ""
         if row["relationship_to_head"] is None:
-            self.error(number, "relationship_to_head", _("Quan hệ với chủ hộ “%(value)s” không có trong danh mục "
-                                                         "(chủ hộ, vợ, chồng, con, bố, mẹ, cháu, ông, bà, anh, chị, "
-                                                         "em, con dâu, con rể, khác).") % {"value": relationship})
+            self.error(number, "relationship_to_head", "relationship_unknown", _(
+                "Quan hệ với chủ hộ “%(value)s” không có trong danh mục (chủ hộ, vợ, chồng, con, bố, mẹ, cháu, ông, "
+                "bà, anh, chị, em, con dâu, con rể, khác).") % {"value": relationship})
 
     def _place(self, number: int, values: dict, row: dict) -> None:
         village_text = values.get("village", "")
         row["village"] = self.villages.get(fold(village_text)) if village_text else None
         if village_text and row["village"] is None:
-            self.error(number, "village", _("Xã/phường “%(commune)s” không có thôn/bản “%(value)s”.")
+            self.error(number, "village", "village_unknown", _("Xã/phường “%(commune)s” không có thôn/bản “%(value)s”.")
                        % {"commune": self.commune.name, "value": village_text})
         row["household_code"] = values.get("household_code", "").strip().upper()
         row["address"] = nfc(values.get("address", ""))
@@ -297,8 +315,8 @@ class _Checker:
         if phone:
             problems += ids.check_phone(phone)
         for problem in problems:
-            if problem.severity == ids.ERROR:
-                self.error(number, problem.field, problem.message)
+            if problem.severity == ERROR:
+                self.error(number, problem.field, problem.code, problem.message)
         parsed = ids.parse_bhyt(card) if card else None
         row.update(cccd=cccd or None, phone=phone, bhyt_card_number=card,
                    social_insurance_number=sin or (parsed.social_insurance_number if parsed else None),
@@ -332,8 +350,8 @@ def _match(rows: list[dict], commune: OrgUnit, errors: list[RowError]) -> dict[i
         for row in rows:
             value = row[key]
             if value and (key, value) in seen:
-                errors.append(RowError(row["_row"], column, _("Trùng với dòng %(other)s của cùng tệp.")
-                                       % {"other": seen[(key, value)]}))
+                errors.append(row_error(row["_row"], column, "repeated", _("Trùng với dòng %(other)s của cùng tệp.")
+                                        % {"other": seen[(key, value)]}))
             elif value:
                 seen[(key, value)] = row["_row"]
         existing = _existing_by(key, [r[key] for r in rows if r[key]])
@@ -342,10 +360,10 @@ def _match(rows: list[dict], commune: OrgUnit, errors: list[RowError]) -> dict[i
             if hit is None:
                 continue
             if hit[1] != commune.pk:
-                errors.append(RowError(row["_row"], column, _(
+                errors.append(row_error(row["_row"], column, "registered_elsewhere", _(
                     "Đã được đăng ký cho một người ở xã/phường khác; hãy liên hệ trạm y tế nơi người đó cư trú.")))
             elif matches.setdefault(row["_row"], hit[0]) != hit[0]:
-                errors.append(RowError(row["_row"], column, _(
+                errors.append(row_error(row["_row"], column, "identifiers_disagree", _(
                     "CCCD và mã số BHXH của dòng này thuộc về hai người khác nhau trong sổ.")))
     unmatched = [r for r in rows if r["_row"] not in matches and not r["cccd"] and not r["social_insurance_number"]]
     if unmatched:
@@ -369,22 +387,23 @@ def _households(rows: list[dict], commune: OrgUnit, errors: list[RowError]) -> d
     for row in rows:
         household = found.get(row["household_code"])
         if household is not None and household.commune_id != commune.pk:
-            errors.append(RowError(row["_row"], "ma_ho", _("Mã hộ “%(code)s” đã được dùng ở xã/phường khác.")
-                                   % {"code": row["household_code"]}))
+            errors.append(row_error(row["_row"], "ma_ho", "household_code_elsewhere", _(
+                "Mã hộ “%(code)s” đã được dùng ở xã/phường khác.") % {"code": row["household_code"]}))
         if row["household_code"] and household is None and row["village"] is None:
-            errors.append(RowError(row["_row"], "thon", _("Hộ mới “%(code)s” cần cột thon (thôn/bản của hộ).")
-                                   % {"code": row["household_code"]}))
+            errors.append(row_error(row["_row"], "thon", "village_required", _(
+                "Hộ mới “%(code)s” cần cột thon (thôn/bản của hộ).") % {"code": row["household_code"]}))
     return found
 
 
-def import_residents(*, actor: User | None, commune: OrgUnit, name: str, content: bytes, dry_run: bool = True,
-                     request: Any = None) -> ImportReport:
+def import_residents(*, context: AuditContext, commune: OrgUnit, name: str, content: bytes,
+                     dry_run: bool = True) -> ImportReport:
     """Check every row of the file, then (unless ``dry_run`` or any row is bad) write all of it at once.
 
-    ``actor`` None means the ``ytcs import`` command run by an operator on the server (audited as such).
+    A context without an actor is the ``ytcs import`` command run by an operator on the server (audited as
+    its job); with one, the actor must capture data in ``commune`` (404/403 otherwise).
     """
-    if actor is not None:
-        check_capture(actor, commune)
+    if context.actor is not None:
+        require_capture_of(context.actor, commune)
     header, raw_rows = read_rows(name, content)
     report = ImportReport(dry_run=dry_run)
     by_key = {c.key: c.attribute for c in COLUMNS}
@@ -396,7 +415,8 @@ def import_residents(*, actor: User | None, commune: OrgUnit, name: str, content
     if "full_name" not in present and not {"family_name", "given_name"} <= present:
         missing.append("ho_ten")
     if missing:
-        raise ImportFileError(_("Thiếu cột bắt buộc: %(columns)s. Hãy dùng tệp mẫu.") % {"columns": ", ".join(missing)})
+        raise _unreadable("columns_missing", _("Thiếu cột bắt buộc: %(columns)s. Hãy dùng tệp mẫu.")
+                          % {"columns": ", ".join(missing)})
     checker = _Checker(commune, columns)
     rows = []
     for number, raw in enumerate(raw_rows, start=2):
@@ -411,14 +431,14 @@ def import_residents(*, actor: User | None, commune: OrgUnit, name: str, content
     if report.errors:
         return report
     with transaction.atomic():
-        _write(report, rows, matches, households, commune, actor, dry_run, name, request)
+        _write(report, rows, matches, households, commune, context, dry_run, name)
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
 def _write(report: ImportReport, rows: list[dict], matches: dict[int, int], households: dict[str, Household | None],
-           commune: OrgUnit, actor: User | None, dry_run: bool, name: str, request: Any) -> None:
+           commune: OrgUnit, context: AuditContext, dry_run: bool, name: str) -> None:
     today = timezone.localdate()
     new_codes = list(dict.fromkeys(r["household_code"] for r in rows
                                    if r["household_code"] and households.get(r["household_code"]) is None))
@@ -466,13 +486,12 @@ def _write(report: ImportReport, rows: list[dict], matches: dict[int, int], hous
                                     "household_id": r["household_id"], "valid_from": today, "valid_to": None}
                                    for r in residents])
     fast_insert(LifeEvent, [{"resident_id": r["id"], "kind": LifeEvent.Kind.REGISTERED, "occurred_on": today,
-                             "commune_id": commune.pk, "recorded_by_id": actor.pk if actor else None,
+                             "commune_id": commune.pk, "recorded_by_id": getattr(context.actor, "pk", None),
                              "note": name[:255]} for r in residents])
-    audit_record(actor=actor or SimpleNamespace(username="ytcs-cli", role="operator", org_unit_id=None),
-                 action="create", resource_type="people.Resident.import", resource_id=commune.pk,
-                 subject_ids=[r["id"] for r in residents] + updated, request=request,
-                 changes={"file": [None, name], "created": [None, report.created], "updated": [None, report.updated],
-                          "households_created": [None, report.households_created]})
+    audit_record(context=context, action=AuditAction.CREATE, resource_type=ResourceType.RESIDENT,
+                 subject_ids=[r["id"] for r in residents] + updated,
+                 changes={"commune": commune.code, "file": [None, name], "created": [None, report.created],
+                          "updated": [None, report.updated], "households_created": [None, report.households_created]})
 
 
 def _current_values(pks: list[int]) -> dict[int, dict[str, Any]]:
