@@ -22,7 +22,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, create_model
 
-from ytcs.core.errors import DomainError, FieldError
+from ytcs.core.errors import DomainError
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.models import (
     Allergy,
@@ -106,8 +106,6 @@ LIST_SECTIONS: dict[str, type[models.Model]] = {
     "medical_history": MedicalHistory,
     "surgeries": SurgeryHistory,
 }
-BIRTH_CONDITION_FIELDS = ("birth_delivery", "birth_preterm", "birth_asphyxia", "birth_weight_g", "birth_length_cm",
-                          "birth_defects", "birth_other_problems")
 _PYTHON_TYPES = {
     "CharField": str, "TextField": str, "BooleanField": bool, "DateField": datetime.date,
     "DecimalField": Decimal, "PositiveSmallIntegerField": int, "PositiveIntegerField": int,
@@ -161,6 +159,6 @@ def move_destination(commune_code: str, village_code: str = "") -> tuple[OrgUnit
         village = OrgUnit.objects.filter(parent=commune, level=OrgUnit.Level.VILLAGE, valid_to__isnull=True,
                                          code=village_code.strip()).first()
         if village is None:
-            raise DomainError([FieldError("to_village_code", "village_unknown",
-                                          _("Xã/phường này không có thôn/bản với mã này."))])
+            raise DomainError.one("to_village_code", "village_unknown",
+                                  _("Xã/phường này không có thôn/bản với mã này."))
     return commune, village

@@ -324,3 +324,35 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_vietnamese(world, content, 
     errors = " ".join(response.context["form"].errors["file"])
     assert "“danh-sach.xlsx”" in errors and problem in errors
     assert "zip" not in errors.lower() and "File is" not in errors
+
+
+def test_record_pages_that_write_refuse_a_viewer_with_403_and_audit_it(world):
+    """The administrator may open the record (and its page) but not its write pages; each refusal is audited."""
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                               fields=person_fields(village=world["village_a"]))
+    admin = client_for(UserFactory(username="admin", role=Role.SYSTEM_ADMIN, org_unit=world["country"]))
+    page = admin.get(reverse("people:register_record", args=[resident.pk]))
+    assert page.status_code == 200 and reverse("people:register_resident_edit", args=[resident.pk]) not in \
+        page.content.decode()
+    writes = [("get", reverse("people:register_resident_edit", args=[resident.pk]), {}),
+              ("post", reverse("people:register_resident_edit", args=[resident.pk]), {"given_name": "X"}),
+              ("get", reverse("people:register_event", args=[resident.pk, "death"]), {}),
+              ("post", reverse("people:register_section", args=[resident.pk, "risk_factors"]), {}),
+              ("post", reverse("people:register_entry_add", args=[resident.pk, "allergies"]), {})]
+    for method, url, data in writes:
+        assert getattr(admin, method)(url, data).status_code == 403, url
+    denied = AuditEvent.objects.filter(action="denied", subjects__resident_id=resident.pk)
+    assert denied.count() == len(writes)
+    assert client_for(world["nurse_b"]).get(writes[0][1]).status_code == 404
+
+
+def test_a_village_health_worker_keeps_the_records_of_their_village(world):
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                               fields=person_fields(village=world["village_a"]))
+    vhw = client_for(UserFactory(role=Role.VILLAGE_HEALTH_WORKER, org_unit=world["village_a"]))
+    form = vhw.get(reverse("people:register_event", args=[resident.pk, "death"]))
+    assert form.status_code == 200
+    assert AuditEvent.objects.filter(action="view", subjects__resident_id=resident.pk).exists()  # the form shows her
+    saved = vhw.post(reverse("people:register_section", args=[resident.pk, "risk_factors"]), {
+        "risk_factors-tobacco": "none", "risk_factors-alcohol": "none", "risk_factors-physical_activity": "regular"})
+    assert saved.status_code == 302 and Resident.objects.get(pk=resident.pk).risk_factors.tobacco == "none"
