@@ -235,7 +235,8 @@ def _section_fields(section: str, payload: dict[str, Any], sections: dict) -> In
 def resident_post(request: HttpRequest, payload: ResidentIn) -> Status:
     """Register one person; 409 with the likely duplicates unless ``not_duplicate_of`` answers for each."""
     fields = _resident_fields(request, payload)
-    commune = registration_commune(request.user, payload.commune, village=fields.village)
+    village = fields.village or (fields.household.village if fields.household else None)
+    commune = registration_commune(request.user, payload.commune, village=village)
     try:
         resident = resident_create(context=AuditContext.from_request(request), commune=commune, fields=fields,
                                    different_from=_answer(payload))

@@ -36,13 +36,14 @@ def require_capture_of(actor: User, commune: OrgUnit, village: OrgUnit | None = 
     """Return when ``actor`` may write at ``commune`` (and ``village``); raise ``NotAllowed`` or ``OutOfScope``.
 
     ``seen`` is the scope in which the target counts as visible (the aggregate scope for a place, the search
-    scope for a record). A village that does not lie in ``commune`` is left to the input checks (a 422 that
-    names the field), so only the commune decides then.
+    scope for a record). A named village is where the write lands, so its own commune is the one checked; a
+    village of another of the actor's communes than ``commune`` is then left to the input checks (a 422 that
+    names the field), while a village outside their scope is a 404 like any unit there.
     """
     if not commune.is_current or (village is not None and not village.is_current):
         raise OutOfScope
     if village is not None and village.parent_id != commune.pk:
-        village = None
+        commune = village.parent
     if capture_scope(actor).covers_place(commune, village):
         return
     if seen(actor).covers_place(commune, village):
@@ -84,12 +85,12 @@ def audit_refused_write(context: AuditContext, record: Resident | Household) -> 
 
 
 def registration_commune(actor: User, chosen: int | str | None = None, *, village: OrgUnit | None = None) -> OrgUnit:
-    """The commune a registration goes to: ``chosen`` (a unit id), else the actor's main capture commune.
+    """The commune a registration goes to: ``chosen`` (a unit id), else that of the ``village`` named, else the
+    actor's main capture commune.
 
-    Without a capture commune (a village health worker registering through the API) the commune is that of
-    the ``village`` named. Whether the actor may register there is :func:`require_capture_of_place`'s
-    answer; here an id that is not a commune is a 404, and nothing to go by a 403 (the role registers
-    nowhere: the provincial, national and administrator roles).
+    Whether the actor may register there is :func:`require_capture_of_place`'s answer; here an id that is not
+    a commune is a 404, and nothing to go by a 403 (the role registers nowhere: the provincial, national and
+    administrator roles).
     """
     if chosen is not None and str(chosen).strip() != "":
         try:
@@ -100,11 +101,11 @@ def registration_commune(actor: User, chosen: int | str | None = None, *, villag
         if commune is None:
             raise OutOfScope
         return commune
+    if village is not None and village.parent is not None and village.parent.level == OrgUnit.Level.COMMUNE:
+        return village.parent
     communes = capture_communes(actor)
     if communes:
         return communes[0]
-    if village is not None and village.parent is not None and village.parent.level == OrgUnit.Level.COMMUNE:
-        return village.parent
     raise NotAllowed
 
 

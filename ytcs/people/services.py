@@ -79,6 +79,13 @@ def _audit_created(context: AuditContext, resident: Resident) -> None:
                  resource_id=resident.pk, subject_ids=[resident.pk], changes=diff({}, resident, RESIDENT_FIELDS))
 
 
+def _audit_member_added(context: AuditContext, household: Household, resident: Resident) -> None:
+    """A household that gains a member has changed: audited naming everyone in it."""
+    members = list(household.members.order_by("pk").values_list("pk", flat=True))
+    audit_record(context=context, action=AuditAction.UPDATE, resource_type=ResourceType.HOUSEHOLD,
+                 resource_id=household.pk, subject_ids=members, changes={"member_added": [None, resident.pk]})
+
+
 def resident_create(*, context: AuditContext, commune: OrgUnit, fields: ResidentFields,
                     registered_on: datetime.date | None = None, mother: Resident | None = None,
                     different_from: DifferentPeople | None = None, check_duplicates: bool = True) -> Resident:
@@ -88,13 +95,17 @@ def resident_create(*, context: AuditContext, commune: OrgUnit, fields: Resident
     registration (``dedup.registration.DuplicatesFound``) unless ``different_from`` (a ``DifferentPeople``)
     answers "another person" for each of them; the answer is then kept on the review queue.
     ``check_duplicates=False`` only for a caller that checks in its own way (a birth, registered from the
-    mother's record). The warnings of the checks are left on ``resident.warnings``.
+    mother's record). A person registered into a household lives in its village unless another is given. The
+    warnings of the checks are left on ``resident.warnings``.
     """
     from ytcs.people.dedup.registration import record_different_people, registration_check
 
-    require_capture_of_place(context, commune, fields.village, household=fields.household)
-    resident = Resident(commune=commune, mother=mother)
+    household = fields.household
+    village = fields.village or (household.village if household is not None else None)
+    require_capture_of_place(context, commune, village, household=household)
+    resident = Resident(commune=commune, mother=mother, village=village)
     _apply(resident, fields)
+    resident.village = village
     resident.warnings = raise_on_errors(validate_resident(context.actor, resident))
     answered = registration_check(context=context, residents=[resident], commune=commune, members=False,
                                   answers={0: different_from} if different_from else {}) if check_duplicates else {}
@@ -106,6 +117,8 @@ def resident_create(*, context: AuditContext, commune: OrgUnit, fields: Resident
                                  commune=commune, recorded_by=context.actor)
         refresh_completeness(resident)
         _audit_created(context, resident)
+        if household is not None:
+            _audit_member_added(context, household, resident)
         if answered:
             record_different_people(context=context, resident=resident, matches=answered[0], answer=different_from)
     return resident

@@ -58,9 +58,17 @@ def test_a_unit_that_no_longer_exists_is_a_404_even_for_its_own_station(world):
         require_capture_of(world["provincial"], old)
 
 
-def test_a_village_of_another_commune_is_left_to_the_input_checks(world):
-    """(commune A, village of B) is a wrong input for the nurse of A (a 422 naming ``village``), not a refusal."""
-    require_capture_of(world["nurse_a"], world["commune_a"], world["village_b"])
+def test_the_village_named_decides_where_the_write_lands(world):
+    """(commune A, a village of B): the village is outside the nurse of A's scope, so a 404 like any unit there;
+    the province sees it, so a 403. Only a village the user writes in, of another of their communes, is left to
+    the input checks (a 422 naming ``village``)."""
+    with pytest.raises(OutOfScope):
+        require_capture_of(world["nurse_a"], world["commune_a"], world["village_b"])
+    with pytest.raises(NotAllowed):
+        require_capture_of(world["provincial"], world["commune_a"], world["village_b"])
+    split = UserFactory(role=Role.STATION_STAFF, org_unit=abolished_unit(
+        {world["commune_a"]: 0.5, world["commune_b"]: 0.5}, name="Xã Chia Đôi"))
+    require_capture_of(split, world["commune_a"], world["village_b"])
 
 
 @pytest.mark.parametrize(("user", "answer"), [
@@ -99,6 +107,7 @@ def test_the_commune_a_registration_goes_to(world):
     assert registration_commune(world["nurse_a"]) == world["commune_a"]
     assert registration_commune(world["nurse_a"], str(world["commune_b"].pk)) == world["commune_b"]  # checked later
     assert registration_commune(world["vhw"], village=world["village_a"]) == world["commune_a"]
+    assert registration_commune(world["nurse_a"], village=world["village_b"]) == world["commune_b"]  # then a 404
     for chosen in ("x", world["village_a"].pk, 10**9):
         with pytest.raises(OutOfScope):
             registration_commune(world["nurse_a"], chosen)

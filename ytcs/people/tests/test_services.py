@@ -5,8 +5,10 @@ import datetime
 import pytest
 from pydantic import ValidationError
 
+from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
 from ytcs.core.errors import DomainError, NotAllowed, OutOfScope
+from ytcs.orgunits.tests.factories import abolished_unit
 from ytcs.people.inputs import ResidentFields, section_values
 from ytcs.people.models import Household, LifeEvent, ResidenceHistory, Resident
 from ytcs.people.sections import section_entry_add, section_entry_remove, section_save
@@ -16,7 +18,7 @@ from ytcs.people.services import (
     resident_create,
     resident_update,
 )
-from ytcs.people.tests.factories import acting, make_world, person_fields
+from ytcs.people.tests.factories import UserFactory, acting, make_world, person_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +101,27 @@ def test_duplicate_social_insurance_number(world):
 
 
 def test_village_must_belong_to_the_commune(world):
+    """A village of another commune the user works in is a wrong input (422); one outside their scope a 404."""
+    split = UserFactory(role=Role.STATION_STAFF, org_unit=abolished_unit(
+        {world["commune_a"]: 0.5, world["commune_b"]: 0.5}, name="Xã Chia Đôi"))
     with pytest.raises(DomainError) as exc:
-        resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+        resident_create(context=acting(split), commune=world["commune_a"],
                         fields=person_fields(village=world["village_b"]))
     assert field_codes(exc) == [("village", "village_not_in_commune")]
+    with pytest.raises(OutOfScope):
+        resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                        fields=person_fields(village=world["village_b"]))
+
+
+def test_a_person_registered_into_a_household_lives_in_its_village_and_the_household_change_is_audited(world):
+    household = household_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                                 village=world["village_a2"])
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                               fields=person_fields(household=household))
+    assert resident.village == world["village_a2"]
+    event = AuditEvent.objects.get(resource_type="people.Household", action="update")
+    assert event.changes == {"member_added": [None, resident.pk]}
+    assert list(event.subjects.values_list("resident_id", flat=True)) == [resident.pk]
 
 
 def test_several_errors_are_reported_together(world):
