@@ -13,7 +13,7 @@ import io
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers as ids
-from ytcs.people.imports import COLUMNS, parse_date
+from ytcs.people.import_rows import COLUMNS, parse_date
 from ytcs.people.models import Resident
 from ytcs.people.validation import next_household_code
 

@@ -57,6 +57,11 @@ def record_page(*, context: AuditContext, resident: Resident) -> RecordPage:
                       may_edit(context.actor, resident))
 
 
+def section_row(resident: Resident, section: str) -> models.Model | None:
+    """The stored row of a one-to-one section, for its form (read as part of a write: not audited again)."""
+    return ONE_TO_ONE_SECTIONS[section].objects.filter(resident=resident).first()
+
+
 def write_form_opened(*, context: AuditContext, resident: Resident) -> None:
     """Audit the form of a write (the edit form, a life event's form) shown with the resident's details."""
     _audit_view(context, resident)

@@ -30,7 +30,7 @@ from ytcs.people.imports import COLUMNS, import_residents
 from ytcs.people.inputs import LIST_SECTIONS, section_values
 from ytcs.people.life_events import birth_register, death_register, residence_move
 from ytcs.people.models import Resident
-from ytcs.people.register_selectors import RecordPage, record_export, record_page, write_form_opened
+from ytcs.people.register_selectors import RecordPage, record_export, record_page, section_row, write_form_opened
 from ytcs.people.sections import section_entry_add, section_entry_remove, section_save
 from ytcs.people.services import household_register, resident_update
 
@@ -202,8 +202,7 @@ def section_post(request: HttpRequest, resident_id: int, section: str) -> HttpRe
     context, resident = _open_for_writing(request, resident_id)
     if section not in f.SECTION_FORMS:
         raise Http404
-    instance = f.SECTION_FORMS[section]._meta.model.objects.filter(resident=resident).first()
-    form = f.SECTION_FORMS[section](request.POST, instance=instance, prefix=section)
+    form = f.SECTION_FORMS[section](request.POST, instance=section_row(resident, section), prefix=section)
     if form.is_valid():
         try:
             section_save(context=context, resident=resident, fields=section_values(section, form.cleaned_data))
