@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from ytcs.accounts.models import Role
+from ytcs.audit.context import AuditContext
 from ytcs.people.dedup.services import duplicates_scan_commune
 from ytcs.people.models import Resident
 from ytcs.people.search import clear_word_stats
@@ -23,7 +24,7 @@ def test_find_by_name_and_year_merge_a_duplicate_and_undo(live_server, phone):
     copy = ResidentFactory(village=units["village_a"], family_name="Nguyen", middle_name="Van", given_name="Ann",
                            birth_date=datetime.date(1980, 1, 1), phone="0912345678")
     ResidentFactory(village=units["village_a"], given_name="Bình", birth_date=datetime.date(1975, 3, 2))
-    duplicates_scan_commune(commune=units["commune_a"])
+    duplicates_scan_commune(context=AuditContext.system("dedup-scan"), commune=units["commune_a"])
 
     page = phone
     page.goto(f"{live_server.url}/login/")

@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from ytcs.accounts.models import Role
+from ytcs.audit.context import AuditContext
 from ytcs.people.dedup.models import CandidateStatus, DuplicateCandidate
+from ytcs.people.inputs import ResidentFields
 from ytcs.people.models import Household, Resident
 from ytcs.people.services import resident_create
 from ytcs.people.tests.factories import UserFactory, person, unit_tree
@@ -91,8 +93,8 @@ def test_a_man_already_registered_is_warned_before_saving(live_server, page):
     nurse = UserFactory(username="y_ta_trung", role=Role.STATION_STAFF, org_unit=units["commune_a"])
     nurse.set_password(PASSWORD)
     nurse.save()
-    existing = resident_create(actor=nurse, commune=units["commune_a"],
-                               data=person(village=units["village_a"], birth_date=datetime.date(1980, 3, 2)))
+    existing = resident_create(context=AuditContext(actor=nurse), commune=units["commune_a"], fields=ResidentFields(
+        **person(village=units["village_a"], birth_date=datetime.date(1980, 3, 2))))
     log_in(page, live_server, "y_ta_trung")
     page.goto(live_server.url + "/people/register/household/new/")
     page.select_option("#id_village", label="Bản Giang")

@@ -27,7 +27,7 @@ households: ``ytcs.people.access``).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -285,7 +285,7 @@ def aggregate_province(user: User, code: str) -> OrgUnit:
     personal data, and unlike a primary key it reads the same on every installation.
     """
     code = code.strip()
-    if not code.isalnum():  # unit codes are digits; a NUL byte would be a PostgreSQL error, not a miss
+    if not code or "\x00" in code:  # a NUL byte would be a PostgreSQL error, not a miss
         raise OutOfScope
     unit = OrgUnit.objects.filter(level=OrgUnit.Level.PROVINCE, valid_to__isnull=True, code=code).first()
     if unit is None:
@@ -302,13 +302,15 @@ def get_in_scope(
     context: AuditContext,
     field: str = "commune",
     village_field: str | None = None,
+    subjects: Callable[[int], Iterable[int]] | None = None,
 ) -> M:
     """The row ``pk`` of ``queryset`` if it lies in ``scope`` (on ``field``, see :meth:`Scope.q`); 404 otherwise.
 
     Absent, out-of-scope and malformed ids answer alike (:class:`OutOfScope`). A refused attempt on a row
     that exists is written to the audit trail here, so every door refuses the same way: action ``denied``,
     the model's :class:`ResourceType`, and as subject the resident when the row is a resident or belongs to
-    one (a ``resident`` foreign key), so probing shows up in "who tried to see this person".
+    one (a ``resident`` foreign key), so probing shows up in "who tried to see this person". A row about
+    several people (a household) names them through ``subjects(pk)``.
     """
     resource_type = ResourceType.of(queryset.model)  # fails at once for a model the audit does not name
     try:
@@ -319,23 +321,32 @@ def get_in_scope(
         raise OutOfScope
     row = queryset.filter(scope.q(field, village_field=village_field), pk=pk).first()
     if row is None:
-        _audit_refusal(queryset.model, resource_type, pk, context)
+        _audit_refusal(queryset.model, resource_type, pk, context, subjects)
         raise OutOfScope
     return row
 
 
-def _audit_refusal(model: type[Model], resource_type: ResourceType, pk: int, context: AuditContext) -> None:
+def _audit_refusal(
+    model: type[Model],
+    resource_type: ResourceType,
+    pk: int,
+    context: AuditContext,
+    subjects: Callable[[int], Iterable[int]] | None,
+) -> None:
     """Audit a refused attempt on the ``model`` row ``pk``; nothing when no such row exists."""
     subject = _subject_field(model)
     found = list(model._base_manager.filter(pk=pk).values_list(subject or "pk", flat=True)[:1])
     if not found:
         return
+    named = [found[0]] if subject and found[0] is not None else []
+    if subjects is not None:
+        named = list(subjects(pk))
     audit_record(
         context=context,
         action=AuditAction.DENIED,
         resource_type=resource_type,
         resource_id=pk,
-        subject_ids=[found[0]] if subject and found[0] is not None else [],
+        subject_ids=named,
         outcome="denied",
     )
 

@@ -69,6 +69,7 @@ KEY_LABELS = {
     "emptied": gettext_lazy("ô được làm trống lại"),
     "restored": gettext_lazy("ô được khôi phục"),
     "child_registered": gettext_lazy("con được đăng ký (số hồ sơ)"),
+    "member_added": gettext_lazy("thành viên được thêm (số hồ sơ)"),
     "moved_on": gettext_lazy("ngày chuyển"),
     "synth": gettext_lazy("tạo dân số mẫu"),
     "synth_events": gettext_lazy("tạo sự kiện mẫu"),

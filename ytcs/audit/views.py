@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import OutOfScope
+from ytcs.accounts.scope import OutOfScope, is_system_admin
 from ytcs.audit.context import AuditContext
 from ytcs.audit.display import event_views
 from ytcs.audit.forms import AuditFilterForm
 from ytcs.audit.selectors import AuditFilter, audit_event_page, require_audit_reader, residents_seen_count
-from ytcs.people.access import scoped_residents
+from ytcs.core.errors import NotAllowed
+from ytcs.people.access import get_resident_for
 
 
 @login_required
@@ -27,12 +28,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_resident(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who saw, changed, exported or tried to open resident ``pk``."""
-    require_audit_reader(request.user)
+    """Who saw, changed, exported or tried to open resident ``pk``.
+
+    The person must be one the reader may open (404 otherwise, the attempt audited by the door); someone who
+    may open them but is no audit reader may not take this action (403).
+    """
+    resident = get_resident_for(AuditContext.from_request(request), pk)
+    if not is_system_admin(request.user):
+        raise NotAllowed
     form = AuditFilterForm(request.GET or None)
     filters = replace(form.to_filter(), resident_id=pk)
-    resident = scoped_residents(request.user).filter(pk=pk).values("pk", "full_name").first()
-    extra = {"resident_pk": pk, "resident": resident}
+    extra = {"resident_pk": pk, "resident": {"pk": resident.pk, "full_name": resident.full_name}}
     return _render(request, form, filters, resource_id=f"resident:{pk}", subject_ids=[pk], extra=extra)
 
 

@@ -47,10 +47,15 @@ def get_resident_for(user: User | AuditContext, pk: Any, *, request: HttpRequest
 
 
 def get_household_for(user: User | AuditContext, pk: Any, *, request: HttpRequest | None = None) -> Household:
-    """The household with ``pk`` if ``user`` may open it; 404 otherwise (a refusal audited as for a resident)."""
+    """The household with ``pk`` if ``user`` may open it; 404 otherwise (a refusal audited naming its members)."""
     context = _context(user, request)
     households = Household.objects.select_related("commune", "village")
-    return get_in_scope(households, pk, scope=search_scope(context.actor), context=context)
+    return get_in_scope(households, pk, scope=search_scope(context.actor), context=context, subjects=_members)
+
+
+def _members(household_id: int) -> list[int]:
+    """The residents a household names, for the audit row of a refused attempt on it."""
+    return list(Resident.objects.filter(household_id=household_id).values_list("pk", flat=True))
 
 
 def get_resident_record_for(

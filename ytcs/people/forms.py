@@ -1,17 +1,21 @@
-"""Forms that turn typed text into Python values for the register services.
+"""Forms that turn typed text into the typed inputs of the register services (:mod:`ytcs.people.inputs`).
 
-They only coerce (dates, numbers, choices, required fields). Every rule about the data itself lives
-in the services, which the API calls too; ``_post_clean`` is therefore switched off so the model is
-validated once, in one place, and the service's errors are put back beside the field with
+They only coerce (dates, numbers, choices, required fields) and build the same input the API builds. Every
+rule about the data itself lives in the services; ``_post_clean`` is therefore switched off so the model is
+validated once, in one place, and the service's ``DomainError`` is put back beside the field with
 :func:`add_register_errors`.
 """
+
+from collections.abc import Iterable
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ytcs.core.errors import DomainError, FieldError
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.dedup.registration import DifferentPeople
-from ytcs.people.identifiers import DATA_DIR, FieldError
+from ytcs.people.identifiers import DATA_DIR
+from ytcs.people.inputs import RESIDENT_FIELDS, Input, ResidentFields, move_destination, section_input
 from ytcs.people.models import (
     Allergy,
     Disability,
@@ -24,7 +28,6 @@ from ytcs.people.models import (
     RiskFactors,
     SurgeryHistory,
 )
-from ytcs.people.services import RESIDENT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MEMBER_FIELDS = ("family_name", "middle_name", "given_name", "sex", "birth_date", "relationship_to_head",
@@ -51,10 +54,18 @@ class CoerceOnly:
         return None
 
 
-def add_register_errors(form: forms.BaseForm, errors: list[FieldError], *, prefix: str = "") -> None:
-    """Show the service's errors beside their fields (form-wide when the form has no such field)."""
+def add_register_errors(form: forms.BaseForm, errors: Iterable[FieldError], *, prefixes: tuple[str, ...] = (),
+                        renamed: dict[str, str] | None = None) -> None:
+    """Show the service's errors beside their fields (form-wide when the form has no such field).
+
+    ``prefixes`` are dropped from the field names (a birth's ``child.`` and ``birth_condition.``); ``renamed``
+    maps a service's field to the form's (a move's ``to_commune`` is the form's ``to_commune_code``).
+    """
     for error in errors:
-        name = error.field.removeprefix(prefix)
+        name = error.field or ""
+        for prefix in prefixes:
+            name = name.removeprefix(prefix)
+        name = (renamed or {}).get(name, name)
         form.add_error(name if name in form.fields else None, error.message)
 
 
@@ -82,8 +93,10 @@ class ResidentForm(CoerceOnly, forms.ModelForm):
                 self.fields[name].widget.attrs.pop("maxlength", None)
                 self.fields[name].validators = []
 
-    def data_for_service(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+    def resident_fields(self) -> ResidentFields:
+        """The typed input of the services: every field of this form, as typed."""
+        return ResidentFields(**{name: self.cleaned_data[name] for name in self.Meta.fields
+                                 if name in self.cleaned_data})
 
 
 class MemberForm(ResidentForm):
@@ -173,26 +186,27 @@ class BirthForm(forms.Form):
     given_name = forms.CharField(label=_("tên"), max_length=60)
     sex = forms.ChoiceField(label=_("giới tính"), choices=Resident._meta.get_field("sex").choices)
     birth_date = forms.DateField(label=_("ngày sinh"), widget=DATE)
-    birth_weight_g = forms.IntegerField(label=_("cân nặng lúc đẻ (gam)"), min_value=300, max_value=7000,
-                                        required=False)
+    birth_weight_g = forms.IntegerField(label=_("cân nặng lúc đẻ (gam)"), required=False)
     birth_delivery = forms.ChoiceField(label=_("cách đẻ"), required=False,
                                        choices=[("", "—"), *HealthProfile.Delivery.choices])
     birth_preterm = forms.NullBooleanField(label=_("đẻ thiếu tháng"), required=False, widget=_NULL_BOOLEAN)
 
     CHILD = ("family_name", "middle_name", "given_name", "sex", "birth_date")
 
-    def child(self) -> dict:
-        return {k: self.cleaned_data[k] for k in self.CHILD}
+    def child(self) -> ResidentFields:
+        return ResidentFields(**{k: self.cleaned_data[k] for k in self.CHILD})
 
-    def birth_condition(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in self.CHILD and v not in (None, "")}
+    def birth_condition(self) -> Input:
+        """The condition at birth that was filled in, as the health profile's input."""
+        filled = {k: v for k, v in self.cleaned_data.items() if k not in self.CHILD and v not in (None, "")}
+        return section_input(HealthProfile)(**filled)
 
 
 class DeathForm(forms.Form):
     died_on = forms.DateField(label=_("ngày mất"), widget=DATE)
-    cause_icd10 = forms.CharField(label=_("nguyên nhân tử vong (mã ICD-10)"), max_length=8,
+    cause_icd10 = forms.CharField(label=_("nguyên nhân tử vong (mã ICD-10)"),
                                   help_text=_("Ví dụ I21.9; dùng R99 nếu không rõ nguyên nhân."))
-    note = forms.CharField(label=_("ghi chú"), max_length=255, required=False)
+    note = forms.CharField(label=_("ghi chú"), required=False)
 
 
 class MoveForm(forms.Form):
@@ -203,20 +217,14 @@ class MoveForm(forms.Form):
     to_village_code = forms.CharField(label=_("mã thôn/bản nơi chuyển đến"), max_length=20, required=False)
 
     def clean(self) -> dict:
+        """The destination's units from their codes (``to_commune``, ``to_village``), as the API finds them."""
         data = super().clean()
-        code = data.get("to_commune_code")
-        if code:
-            commune = OrgUnit.objects.filter(code=code.strip(), level=OrgUnit.Level.COMMUNE,
-                                             valid_to__isnull=True).first()
-            if commune is None:
-                self.add_error("to_commune_code", _("Không có xã/phường đang tồn tại với mã này."))
-            data["to_commune"] = commune
-            village_code = (data.get("to_village_code") or "").strip()
-            data["to_village"] = None
-            if commune is not None and village_code:
-                data["to_village"] = villages_of(commune).filter(code=village_code).first()
-                if data["to_village"] is None:
-                    self.add_error("to_village_code", _("Xã/phường này không có thôn/bản với mã này."))
+        if data.get("to_commune_code"):
+            try:
+                data["to_commune"], data["to_village"] = move_destination(data["to_commune_code"],
+                                                                          data.get("to_village_code", ""))
+            except DomainError as exc:
+                add_register_errors(self, exc.errors)
         return data
 
 

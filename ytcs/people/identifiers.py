@@ -1,9 +1,10 @@
 """Checks of the national identifiers a resident record carries: CCCD, BHYT card code, BHXH number, phone.
 
 Pure functions: they take the value (and what it must agree with) and return a list of
-:class:`FieldError`, empty when the value is acceptable. Messages are Vietnamese msgids translated at
-call time, and each one names the field and the reason, so the form, the API and the import report
-show the same sentence. Rules and their sources: ``vn-domain.md`` §6 and ``people/data/SOURCES.md``.
+:class:`~ytcs.core.errors.FieldError` (``severity`` marks a warning), empty when the value is acceptable.
+Messages are Vietnamese msgids translated at call time, and each one names the field and the reason, so the
+form, the API and the import report show the same sentence. Rules and their sources: ``vn-domain.md`` §6 and
+``people/data/SOURCES.md``.
 """
 
 import csv
@@ -14,27 +15,11 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from ytcs.core.errors import ERROR, WARNING, FieldError
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
-ERROR = "error"
-WARNING = "warning"
 _NOT_DIGITS = re.compile(r"\D")
 _SEPARATORS = re.compile(r"[\s.\-]")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """One problem with one field: ``code`` is stable for programs, ``message`` is for people."""
-
-    field: str
-    code: str
-    message: str
-    severity: str = ERROR
-
-    def as_dict(self) -> dict:
-        data = {"field": self.field, "code": self.code, "message": self.message}
-        if self.severity != ERROR:
-            data["severity"] = self.severity
-        return data
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import io
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers as ids
-from ytcs.people.imports import COLUMNS, parse_date
+from ytcs.people.import_rows import COLUMNS, parse_date
 from ytcs.people.models import Resident
-from ytcs.people.services import _next_household_code
+from ytcs.people.validation import next_household_code
 
 _CANDIDATES = 200  # example identifiers tried, in one query each
 
@@ -52,7 +52,7 @@ def example_row(commune: OrgUnit) -> dict[str, str]:
     village = OrgUnit.objects.filter(parent=commune, level=OrgUnit.Level.VILLAGE,
                                      valid_to__isnull=True).order_by("name").first()
     if village is not None:  # a new household needs its village; without villages the example has neither
-        row.update(ma_ho=_next_household_code(commune), thon=village.name)
+        row.update(ma_ho=next_household_code(commune), thon=village.name)
     born = parse_date(row["ngay_sinh"])
     # CCCD digit 4: 0/1 = man/woman born 1900-1999, 2/3 for 2000-2099; digits 5-6: the birth year
     century_and_sex = (born.year // 100 - 19) * 2 + (0 if fold(row["gioi_tinh"]) == "nam" else 1)

@@ -1,36 +1,37 @@
 """Births, deaths and moves: the events that keep a commune's register true.
 
-Each is a service in the sense of :mod:`ytcs.people.services` (keyword-only, one transaction, capture
-scope, audit). A move rewrites ``Resident.commune``, which is what the access scope follows, so after a
-move out the record is visible to the new commune and no longer to the old one; ``ResidenceHistory``
+Each is a service in the sense of :mod:`ytcs.people.services` (keyword-only, an ``AuditContext``, one
+transaction, the refusal rule of :mod:`ytcs.people.capture` on the person's record, ``DomainError`` naming
+every bad field, audit). A move rewrites ``Resident.commune``, which is what the access scope follows, so
+after a move out the record is visible to the new commune and no longer to the old one; ``ResidenceHistory``
 keeps the half-open periods so the old commune still counts the person for the time they lived there.
 """
 
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ytcs.accounts.models import User
+from ytcs.audit.context import AuditContext
+from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.errors import DomainError, FieldError
 from ytcs.orgunits.models import OrgUnit
-from ytcs.people.identifiers import FieldError
+from ytcs.people.capture import require_capture_of_record
+from ytcs.people.inputs import Input, ResidentFields
 from ytcs.people.models import Household, LifeEvent, Relationship, ResidenceHistory, Resident
-from ytcs.people.services import (
-    RegisterError,
-    audit_value,
-    check_capture,
-    normalise_icd10,
-    refresh_completeness,
-    resident_create,
-    section_save,
-)
+from ytcs.people.sections import section_save
+from ytcs.people.services import resident_create
+from ytcs.people.validation import normalise_icd10
+from ytcs.people.writes import audit_value, refresh_completeness
 
 MIN_MOTHER_AGE_YEARS = 10
-BIRTH_CONDITION_FIELDS = ("birth_delivery", "birth_preterm", "birth_asphyxia", "birth_weight_g", "birth_length_cm",
-                          "birth_defects", "birth_other_problems")
+T = TypeVar("T")
+NOTE_MAX_LENGTH = LifeEvent._meta.get_field("note").max_length
 
 # The newborn's relationship to the head, from the mother's.
 _CHILD_RELATIONSHIP = {
@@ -41,51 +42,62 @@ _CHILD_RELATIONSHIP = {
 }
 
 
-def birth_register(*, actor: User, mother: Resident, child: dict[str, Any],
-                   birth_condition: dict[str, Any] | None = None, request: Any = None) -> Resident:
+def birth_register(*, context: AuditContext, mother: Resident, child: ResidentFields,
+                   birth_condition: Input | None = None) -> Resident:
     """Register a newborn in the mother's household, village and commune, linked to the mother.
 
-    ``child`` holds the resident fields (names, sex, birth date at least); ``birth_condition`` the
-    QĐ 831 condition-at-birth fields (weight, delivery…), saved on the child's health profile.
+    ``child`` holds the resident fields (names, sex, birth date at least; household, village, relationship to
+    the head and ethnicity default to the mother's); ``birth_condition`` the QĐ 831 condition at birth
+    (``section_input(HealthProfile)``: weight, delivery…), saved on the child's health profile. Errors name
+    the fields as ``child.<field>`` and ``birth_condition.<field>``, as the API receives them.
     """
-    check_capture(actor, mother.commune)
+    require_capture_of_record(context, mother)
     errors = []
-    born = child.get("birth_date")
+    born = child.birth_date
     if mother.sex != "F":
-        errors.append(FieldError("mother", "mother_not_female", _("Người mẹ phải là nữ.")))
+        errors.append(FieldError(None, "mother_not_female", _("Người mẹ phải là nữ.")))
     if mother.date_of_death and born and born > mother.date_of_death:
-        errors.append(FieldError("birth_date", "mother_deceased", _("Ngày sinh sau ngày mất của người mẹ.")))
+        errors.append(FieldError("child.birth_date", "mother_deceased", _("Ngày sinh sau ngày mất của người mẹ.")))
     if born and born.year - mother.birth_date.year < MIN_MOTHER_AGE_YEARS:
-        errors.append(FieldError("birth_date", "mother_too_young", _(
+        errors.append(FieldError("child.birth_date", "mother_too_young", _(
             "Ngày sinh của trẻ không hợp lý so với năm sinh của mẹ (%(year)s).") % {"year": mother.birth_year}))
     if errors:
-        raise RegisterError(errors)
-    data = {"household": mother.household, "village": mother.village, **child}
-    data.setdefault("relationship_to_head",
-                    _CHILD_RELATIONSHIP.get(mother.relationship_to_head, Relationship.OTHER) if mother.household_id
-                    else "")
-    data.setdefault("ethnicity", mother.ethnicity)
+        raise DomainError(errors)
+    defaults = {
+        "household": mother.household, "village": mother.village, "ethnicity": mother.ethnicity,
+        "relationship_to_head": _CHILD_RELATIONSHIP.get(mother.relationship_to_head, Relationship.OTHER)
+        if mother.household_id else "",
+    }
+    fields = ResidentFields(**(defaults | child.given()))
     with transaction.atomic():
         # A newborn is registered from the mother's record, so it is not checked for duplicates here: the
         # household form and the scan find a child registered twice.
-        resident = resident_create(actor=actor, commune=mother.commune, data=data, mother=mother,
-                                   registered_on=born, check_duplicates=False, request=request)
+        resident = _nested("child", resident_create, context=context, commune=mother.commune, fields=fields,
+                           mother=mother, registered_on=born, check_duplicates=False)
         LifeEvent.objects.filter(resident=resident, kind=LifeEvent.Kind.REGISTERED).update(kind=LifeEvent.Kind.BIRTH)
-        if birth_condition:
-            section_save(actor=actor, resident=resident, section="health_profile",
-                         data={k: v for k, v in birth_condition.items() if k in BIRTH_CONDITION_FIELDS},
-                         request=request)
+        if birth_condition is not None and birth_condition.given():
+            _nested("birth_condition", section_save, context=context, resident=resident, fields=birth_condition)
             refresh_completeness(resident)
-        audit_record(actor=actor, action="update", resource_type="people.Resident", resource_id=mother.pk,
-                     subject_ids=[mother.pk, resident.pk], changes={"child_registered": [None, resident.pk]},
-                     request=request)
+        audit_record(context=context, action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT,
+                     resource_id=mother.pk, subject_ids=[mother.pk, resident.pk],
+                     changes={"child_registered": [None, resident.pk]})
     return resident
 
 
-def death_register(*, actor: User, resident: Resident, died_on: datetime.date, cause_icd10: str,
-                   note: str = "", request: Any = None) -> Resident:
+def _nested(prefix: str, service: Callable[..., T], **kwargs: Any) -> T:
+    """Call ``service``; its input errors renamed for the part of the input they came from."""
+    try:
+        return service(**kwargs)
+    except DomainError as exc:
+        if type(exc) is not DomainError:
+            raise
+        raise DomainError([e.prefixed(prefix) for e in exc.errors]) from exc
+
+
+def death_register(*, context: AuditContext, resident: Resident, died_on: datetime.date, cause_icd10: str,
+                   note: str = "") -> Resident:
     """Record a death with its ICD-10 (WHO 2019) underlying cause; the person stays on the register, marked dead."""
-    check_capture(actor, resident.commune)
+    require_capture_of_record(context, resident)
     errors = []
     if resident.date_of_death:
         died = resident.date_of_death.strftime("%d/%m/%Y")
@@ -99,17 +111,19 @@ def death_register(*, actor: User, resident: Resident, died_on: datetime.date, c
     if not cause and not icd_errors:
         errors.append(FieldError("cause_icd10", "cause_required", _(
             "Hãy ghi nguyên nhân tử vong bằng mã ICD-10 (dùng R99 nếu không rõ nguyên nhân).")))
+    if len(note) > NOTE_MAX_LENGTH:
+        errors.append(FieldError("note", "max_length", _("Dài quá %(limit)s ký tự.") % {"limit": NOTE_MAX_LENGTH}))
     if errors:
-        raise RegisterError(errors)
+        raise DomainError(errors)
     with transaction.atomic():
         resident.date_of_death = died_on
         resident.cause_of_death_icd10 = cause
         resident.save(update_fields=["date_of_death", "cause_of_death_icd10", "updated_at"])
         LifeEvent.objects.create(resident=resident, kind=LifeEvent.Kind.DEATH, occurred_on=died_on,
-                                 commune=resident.commune, cause_icd10=cause, note=note, recorded_by=actor)
+                                 commune=resident.commune, cause_icd10=cause, note=note, recorded_by=context.actor)
         refresh_completeness(resident)
-        audit_record(actor=actor, action="update", resource_type="people.Resident", resource_id=resident.pk,
-                     subject_ids=[resident.pk], request=request,
+        audit_record(context=context, action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT,
+                     resource_id=resident.pk, subject_ids=[resident.pk],
                      changes={"date_of_death": [None, died_on.isoformat()], "cause_of_death_icd10": [None, cause]})
     return resident
 
@@ -129,7 +143,7 @@ def _move_errors(resident: Resident, to_commune: OrgUnit, to_village: OrgUnit | 
             "Hộ “%(code)s” không thuộc xã/phường “%(commune)s”.") % {"code": to_household.code,
                                                                       "commune": to_commune.name}))
     if resident.date_of_death:
-        errors.append(FieldError("resident", "deceased", _("Không thể chuyển cư cho người đã mất.")))
+        errors.append(FieldError(None, "deceased", _("Không thể chuyển cư cho người đã mất.")))
     if moved_on > timezone.localdate() or (current is not None and moved_on <= current.valid_from):
         errors.append(FieldError("moved_on", "move_date_range", _(
             "Ngày chuyển phải sau ngày bắt đầu cư trú hiện tại (%(since)s) và không sau hôm nay.")
@@ -137,21 +151,21 @@ def _move_errors(resident: Resident, to_commune: OrgUnit, to_village: OrgUnit | 
     return errors
 
 
-def residence_move(*, actor: User, resident: Resident, to_commune: OrgUnit, moved_on: datetime.date,
+def residence_move(*, context: AuditContext, resident: Resident, to_commune: OrgUnit, moved_on: datetime.date,
                    to_village: OrgUnit | None = None, to_household: Household | None = None,
-                   relationship_to_head: str = "", request: Any = None) -> Resident:
+                   relationship_to_head: str = "") -> Resident:
     """Move a person to another village/household or commune; the record follows them.
 
     Recorded by the commune the person leaves (it is the one that can see them). The current
     residence period is closed at ``moved_on`` and a new one opened from that day.
     """
-    check_capture(actor, resident.commune)
+    require_capture_of_record(context, resident)
     current = ResidenceHistory.objects.filter(resident=resident, valid_to__isnull=True).first()
     errors = _move_errors(resident, to_commune, to_village, to_household, moved_on, current)
     if relationship_to_head and relationship_to_head not in Relationship.values:
         errors.append(FieldError("relationship_to_head", "relationship_unknown", _("Quan hệ với chủ hộ không hợp lệ.")))
     if errors:
-        raise RegisterError(errors)
+        raise DomainError(errors)
     from_commune = resident.commune
     before = {"commune": from_commune.pk, "village": resident.village_id, "household": resident.household_id}
     with transaction.atomic():
@@ -167,18 +181,18 @@ def residence_move(*, actor: User, resident: Resident, to_commune: OrgUnit, move
                                         household=to_household, valid_from=moved_on)
         if from_commune.pk == to_commune.pk:
             LifeEvent.objects.create(resident=resident, kind=LifeEvent.Kind.MOVE_WITHIN, occurred_on=moved_on,
-                                     commune=to_commune, recorded_by=actor)
+                                     commune=to_commune, recorded_by=context.actor)
         else:
             LifeEvent.objects.bulk_create([
                 LifeEvent(resident=resident, kind=LifeEvent.Kind.MOVE_OUT, occurred_on=moved_on,
-                          commune=from_commune, other_commune=to_commune, recorded_by=actor),
+                          commune=from_commune, other_commune=to_commune, recorded_by=context.actor),
                 LifeEvent(resident=resident, kind=LifeEvent.Kind.MOVE_IN, occurred_on=moved_on,
-                          commune=to_commune, other_commune=from_commune, recorded_by=actor),
+                          commune=to_commune, other_commune=from_commune, recorded_by=context.actor),
             ])
         refresh_completeness(resident)
         after = {"commune": to_commune.pk, "village": resident.village_id, "household": resident.household_id}
-        audit_record(actor=actor, action="update", resource_type="people.Resident", resource_id=resident.pk,
-                     subject_ids=[resident.pk], request=request,
+        audit_record(context=context, action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT,
+                     resource_id=resident.pk, subject_ids=[resident.pk],
                      changes={k: [audit_value(k, before[k]), audit_value(k, after[k])]
                               for k in before if before[k] != after[k]} | {"moved_on": [None, moved_on.isoformat()]})
     return resident

@@ -1,8 +1,10 @@
 """Register pages: household registration, resident edit, the QĐ 831 record's section forms, life events, import.
 
-Thin views: parse the form, call one service, show the service's errors beside their fields. Records
-are reached only through ``ytcs.accounts.scope`` (404 outside scope) and every view of a record writes an
-audit row. Reading the record (its page, print, PDF, JSON) lives in ``views_record``.
+Thin views: parse the form into the service's typed input, call one service with the request's
+``AuditContext``, show the service's ``DomainError`` beside the fields. Records are reached only through
+the door (``get_resident_for``: 404 outside the search scope); a write where the user can see the record
+but may not capture answers 403 (:mod:`ytcs.people.capture`); reads are audited by ``register_selectors``.
+Reading the record (its page, print, PDF, JSON) lives in ``views_record``.
 """
 
 from django.contrib import messages
@@ -14,40 +16,36 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ytcs.accounts.scope import capture_commune, capture_communes, capture_scope
+from ytcs.accounts.scope import capture_communes
 from ytcs.audit.context import AuditContext
+from ytcs.core.errors import DomainError
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import forms as f
 from ytcs.people.access import get_resident_for
+from ytcs.people.capture import register_commune, require_capture_of_record
 from ytcs.people.dedup.registration import DuplicatesFound, registration_preview
 from ytcs.people.import_files import max_age_seconds, pending_discard, pending_purge, pending_read, pending_store
 from ytcs.people.import_template import template_csv
-from ytcs.people.imports import COLUMNS, ImportFileError, import_residents
+from ytcs.people.imports import COLUMNS, import_residents
+from ytcs.people.inputs import LIST_SECTIONS, section_values
 from ytcs.people.life_events import birth_register, death_register, residence_move
 from ytcs.people.models import Resident
-from ytcs.people.record_selectors import health_record_of, resident_for_edit
-from ytcs.people.services import (
-    LIST_SECTIONS,
-    ONE_TO_ONE_SECTIONS,
-    RegisterError,
-    household_register,
-    resident_update,
-    section_entry_add,
-    section_entry_remove,
-    section_save,
-)
+from ytcs.people.record_selectors import health_record_of
+from ytcs.people.register_selectors import section_row, write_form_opened
+from ytcs.people.sections import section_entry_add, section_entry_remove, section_save
+from ytcs.people.services import household_register, resident_update
 from ytcs.people.views_record import RECORD_TEMPLATE, record_context
 
 T = "people/register/"
 
 
 def actor_commune(request: HttpRequest) -> OrgUnit:
-    """The commune a station user registers in (404 for everyone else).
+    """The commune a station user registers in: 403 for a role that captures in no commune, 404 elsewhere.
 
     Their effective commune: after a merger the commune theirs became; for a commune split
     across several, the successor picked by ``?commune=`` (the main one by default).
     """
-    return capture_commune(request.user, request.GET.get("commune"))
+    return register_commune(request.user, request.GET.get("commune"))
 
 
 def _member_formset(request: HttpRequest, commune: OrgUnit, *, extra_row: bool = False) -> f.MemberFormSet:
@@ -68,15 +66,15 @@ def household_new(request: HttpRequest) -> HttpResponse:
     formset = _member_formset(request, commune, extra_row=adding)
     if request.method == "POST" and not adding and form.is_valid() and formset.is_valid():
         changed = [m for m in formset.forms if m.has_changed()]
-        members = [m.data_for_service() for m in changed]
+        members = [m.resident_fields() for m in changed]
         answers = {i: answer for i, m in enumerate(changed)
                    if (answer := f.DifferentPersonForm(request.POST, prefix=m.prefix).answer()) is not None}
         try:
-            household = household_register(actor=request.user, commune=commune, members=members, request=request,
-                                           different_from=answers, **form.cleaned_data)
+            household = household_register(context=AuditContext.from_request(request), commune=commune,
+                                           members=members, different_from=answers, **form.cleaned_data)
         except DuplicatesFound as exc:
             _show_duplicates(request, form, changed, exc)
-        except RegisterError as exc:
+        except DomainError as exc:
             _show_household_errors(form, formset, exc)
         else:
             messages.success(request, _("Đã đăng ký hộ %(code)s với %(count)s thành viên.")
@@ -86,10 +84,10 @@ def household_new(request: HttpRequest) -> HttpResponse:
         "form": form, "formset": formset, "commune": commune, "ethnic_groups": f.ethnic_groups()})
 
 
-def _show_household_errors(form: f.HouseholdForm, formset: f.MemberFormSet, exc: RegisterError) -> None:
+def _show_household_errors(form: f.HouseholdForm, formset: f.MemberFormSet, exc: DomainError) -> None:
     changed = [m for m in formset.forms if m.has_changed()]
     for error in exc.errors:
-        parts = error.field.split(".")
+        parts = (error.field or "").split(".")
         if parts[0] == "members" and len(parts) == 3 and int(parts[1]) < len(changed):
             target = changed[int(parts[1])]
             target.add_error(parts[2] if parts[2] in target.fields else None, error.message)
@@ -125,7 +123,7 @@ def member_duplicates(request: HttpRequest) -> HttpResponse:
     village_id = request.POST.get("village", "")
     village = f.villages_of(commune).filter(pk=village_id).first() if village_id.isdigit() else None
     resident = Resident(commune=commune, village=village, birth_date=member.cleaned_data.get("birth_date"), **typed)
-    matches = registration_preview(actor=request.user, resident=resident, commune=commune, request=request)
+    matches = registration_preview(context=AuditContext.from_request(request), resident=resident, commune=commune)
     return render(request, T + "_duplicates.html", {"matches": matches, "prefix": prefix,
                                                     "answer_form": f.DifferentPersonForm(prefix=prefix)})
 
@@ -145,22 +143,32 @@ def member_row(request: HttpRequest) -> HttpResponse:
     return render(request, T + "_member_row.html", {"member": member, "index": index, "total": index + 1})
 
 
+def _open_for_writing(request: HttpRequest, resident_id: int) -> tuple[AuditContext, Resident]:
+    """The resident, for a page that writes: 404 outside the search scope, 403 where the user may not capture."""
+    context = AuditContext.from_request(request)
+    resident = get_resident_for(request.user, resident_id, request=request)
+    require_capture_of_record(context, resident)
+    return context, resident
+
+
 @login_required
 def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = resident_for_edit(context=AuditContext.from_request(request), pk=resident_id)
+    context, resident = _open_for_writing(request, resident_id)
     form = f.ResidentForm(request.POST or None, instance=resident, commune=resident.commune)
     if request.method == "POST" and form.is_valid():
-        data = form.data_for_service()
-        fresh = get_resident_for(request.user, resident_id)
+        fields = form.resident_fields()
+        fresh = get_resident_for(request.user, resident_id, request=request)
         try:
-            resident_update(actor=request.user, resident=fresh, data=data, request=request)
-        except RegisterError as exc:
+            resident_update(context=context, resident=fresh, fields=fields)
+        except DomainError as exc:
             f.add_register_errors(form, exc.errors)
         else:
             for warning in getattr(fresh, "warnings", []):
                 messages.warning(request, warning.message)
             messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": fresh.full_name})
             return redirect("people:register_record", resident_id=resident_id)
+    elif request.method != "POST":
+        write_form_opened(context=context, resident=resident)
     return render(request, T + "resident_form.html", {"form": form, "resident": resident,
                                                       "ethnic_groups": f.ethnic_groups()})
 
@@ -168,16 +176,14 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def section_post(request: HttpRequest, resident_id: int, section: str) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_id)
+    context, resident = _open_for_writing(request, resident_id)
     if section not in f.SECTION_FORMS:
         raise Http404
-    instance = ONE_TO_ONE_SECTIONS[section].objects.filter(resident=resident).first()
-    form = f.SECTION_FORMS[section](request.POST, instance=instance, prefix=section)
+    form = f.SECTION_FORMS[section](request.POST, instance=section_row(resident, section), prefix=section)
     if form.is_valid():
         try:
-            section_save(actor=request.user, resident=resident, section=section, data=form.cleaned_data,
-                         request=request)
-        except RegisterError as exc:
+            section_save(context=context, resident=resident, fields=section_values(section, form.cleaned_data))
+        except DomainError as exc:
             f.add_register_errors(form, exc.errors)
         else:
             messages.success(request, _("Đã lưu."))
@@ -189,15 +195,14 @@ def section_post(request: HttpRequest, resident_id: int, section: str) -> HttpRe
 @login_required
 @require_POST
 def entry_add(request: HttpRequest, resident_id: int, section: str) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_id)
+    context, resident = _open_for_writing(request, resident_id)
     if section not in f.ENTRY_FORMS:
         raise Http404
     form = f.ENTRY_FORMS[section](request.POST, prefix=f"entry-{section}")
     if form.is_valid():
         try:
-            section_entry_add(actor=request.user, resident=resident, section=section, data=form.cleaned_data,
-                              request=request)
-        except RegisterError as exc:
+            section_entry_add(context=context, resident=resident, fields=section_values(section, form.cleaned_data))
+        except DomainError as exc:
             f.add_register_errors(form, exc.errors)
         else:
             messages.success(request, _("Đã thêm."))
@@ -209,10 +214,10 @@ def entry_add(request: HttpRequest, resident_id: int, section: str) -> HttpRespo
 @login_required
 @require_POST
 def entry_delete(request: HttpRequest, resident_id: int, section: str, entry_id: int) -> HttpResponse:
-    resident = get_resident_for(request.user, resident_id)
+    context, resident = _open_for_writing(request, resident_id)
     if section not in LIST_SECTIONS:
         raise Http404
-    section_entry_remove(actor=request.user, resident=resident, section=section, entry_id=entry_id, request=request)
+    section_entry_remove(context=context, resident=resident, section=section, entry_id=entry_id)
     messages.success(request, _("Đã xoá."))
     return redirect(f"{_record_url(resident_id)}#{section}")
 
@@ -229,30 +234,32 @@ EVENT_TITLES = {"birth": gettext_lazy("Đăng ký trẻ sinh ra"), "death": gett
 @login_required
 def life_event(request: HttpRequest, resident_id: int, kind: str) -> HttpResponse:
     """Birth (of this mother's child), death, or a move of this resident."""
-    resident = get_resident_for(request.user, resident_id)
-    if kind not in EVENT_FORMS or not capture_scope(request.user).covers(resident.commune):
+    if kind not in EVENT_FORMS:
         raise Http404
+    context, resident = _open_for_writing(request, resident_id)
     form = EVENT_FORMS[kind](request.POST or None)
     if kind == "birth" and not request.POST:
         form.initial["family_name"] = resident.family_name
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        write_form_opened(context=context, resident=resident)
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             if kind == "birth":
-                child = birth_register(actor=request.user, mother=resident, child=form.child(),
-                                       birth_condition=form.birth_condition(), request=request)
+                child = birth_register(context=context, mother=resident, child=form.child(),
+                                       birth_condition=form.birth_condition())
                 messages.success(request, _("Đã đăng ký trẻ %(name)s.") % {"name": child.full_name})
                 return redirect("people:register_record", resident_id=child.pk)
             if kind == "death":
-                death_register(actor=request.user, resident=resident, request=request, **data)
+                death_register(context=context, resident=resident, died_on=data["died_on"],
+                               cause_icd10=data["cause_icd10"], note=data["note"])
                 messages.success(request, _("Đã ghi nhận tử vong."))
                 return redirect("people:register_record", resident_id=resident.pk)
-            residence_move(actor=request.user, resident=resident, to_commune=data["to_commune"],
-                           to_village=data["to_village"], moved_on=data["moved_on"], request=request)
-        except RegisterError as exc:
-            for error in exc.errors:
-                name = {"to_commune": "to_commune_code", "to_village": "to_village_code"}.get(error.field, error.field)
-                form.add_error(name if name in form.fields else None, error.message)
+            residence_move(context=context, resident=resident, to_commune=data["to_commune"],
+                           to_village=data["to_village"], moved_on=data["moved_on"])
+        except DomainError as exc:
+            f.add_register_errors(form, exc.errors, prefixes=("child.", "birth_condition."),
+                                  renamed={"to_commune": "to_commune_code", "to_village": "to_village_code"})
         else:
             messages.success(request, _("Đã ghi nhận việc chuyển nơi cư trú."))
             if resident.commune_id == data["to_commune"].pk:
@@ -289,8 +296,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Tệp đã hết hạn; hãy tải lên lại."))
             return redirect(request.get_full_path())
         try:
-            report = import_residents(actor=request.user, commune=commune, name=stored.split("_", 1)[1],
-                                      content=content, dry_run=False, request=request)
+            report = import_residents(context=AuditContext.from_request(request), commune=commune,
+                                      name=stored.split("_", 1)[1], content=content, dry_run=False)
         finally:
             pending_discard(stored)
         if report.written:
@@ -301,10 +308,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            report = import_residents(actor=request.user, commune=commune, name=upload.name, content=content,
-                                      dry_run=True, request=request)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
+            report = import_residents(context=AuditContext.from_request(request), commune=commune, name=upload.name,
+                                      content=content, dry_run=True)
+        except DomainError as exc:
+            f.add_register_errors(form, exc.errors)
         else:
             if report.ok:
                 stored = pending_store(upload.name, content)

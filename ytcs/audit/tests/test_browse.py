@@ -37,9 +37,11 @@ def rows(response) -> list[tuple[str, str]]:
     [(Role.STATION_HEAD, "commune_a"), (Role.PROVINCIAL, "province_p"), (Role.NATIONAL_VIEWER, "country")],
 )
 def test_only_system_administrators_see_the_audit_pages(client, world, trail, role, unit):
+    """The trail is not theirs (404); a person's trail, of someone they may open, is an action refused (403)."""
     client.force_login(UserFactory(role=role, org_unit=getattr(world, unit), may_open_records=True))
-    for url in ("/audit/", f"/audit/resident/{trail['a1']}/", f"/audit/user/{trail['nurse'].pk}/"):
+    for url in ("/audit/", f"/audit/user/{trail['nurse'].pk}/"):
         assert client.get(url).status_code == 404
+    assert client.get(f"/audit/resident/{trail['a1']}/").status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_login(client, db):

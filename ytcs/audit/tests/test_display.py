@@ -10,7 +10,6 @@ from ytcs.accounts.models import Role
 from ytcs.accounts.tests.factories import UserFactory
 from ytcs.audit.display import (
     KNOWN_DATA_TYPES,
-    LEGACY_TYPES,
     change_list,
     member_of,
     record_label,
@@ -42,17 +41,6 @@ def test_roles_and_data_types_are_named():
         assert resource_label("surveillance.Alert") == "Alert"
 
 
-# Modules still writing the codes of before the vocabulary (or a type the source cannot show), while the other
-# conversions of issue #8 rewrite them; each listed code must be one that ``LEGACY_TYPES`` reads. A module
-# that no longer needs its entry fails the test, so the list only shrinks; when it is empty, delete it.
-NOT_YET_CONVERTED = {
-    "clinical/selectors.py": {"?"},
-    "people/dedup/services.py": {"resident"},
-    "people/imports.py": {"people.Resident.import"},
-    "people/services.py": {"?"},
-}
-
-
 def _written_types(tree: ast.AST) -> list[str]:
     """The ``resource_type`` of every ``audit_record(...)`` call in ``tree``: a member's value when the source
     shows one (a literal, ``ResourceType.X``, ``ResourceType.of(model)``, a parameter annotated ``ResourceType``),
@@ -71,19 +59,26 @@ def _written_types(tree: ast.AST) -> list[str]:
         if name != "audit_record":
             continue
         value = next((k.value for k in call.keywords if k.arg == "resource_type"), None)
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            found.append(value.value)
-        elif (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)
-              and value.value.id == "ResourceType" and value.attr in ResourceType.__members__):
-            found.append(ResourceType[value.attr].value)
-        elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-              and getattr(value.func.value, "id", "") == "ResourceType" and value.func.attr == "of"):
-            found.append(ResourceType.RESIDENT.value)  # ``of`` raises for a model outside the vocabulary
-        elif isinstance(value, ast.Name) and id(value) in annotated:
-            found.append(ResourceType.RESIDENT.value)  # a ``ResourceType`` parameter: a member by its type
-        else:
-            found.append("?")
+        found.extend(_types_of(value, annotated))
     return found
+
+
+def _types_of(value: ast.AST | None, annotated: set[int]) -> list[str]:
+    """What one ``resource_type=`` expression can be: a literal, a member, ``ResourceType.of(...)``, a
+    ``ResourceType`` parameter, or either side of a conditional; ``?`` for anything else."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return [value.value]
+    if (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)
+            and value.value.id == "ResourceType" and value.attr in ResourceType.__members__):
+        return [ResourceType[value.attr].value]
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and getattr(value.func.value, "id", "") == "ResourceType" and value.func.attr == "of"):
+        return [ResourceType.RESIDENT.value]  # ``of`` raises for a model outside the vocabulary
+    if isinstance(value, ast.Name) and id(value) in annotated:
+        return [ResourceType.RESIDENT.value]  # a ``ResourceType`` parameter: a member by its type
+    if isinstance(value, ast.IfExp):
+        return _types_of(value.body, annotated) + _types_of(value.orelse, annotated)
+    return ["?"]
 
 
 def test_every_resource_type_written_is_a_member_of_the_vocabulary():
@@ -96,9 +91,7 @@ def test_every_resource_type_written_is_a_member_of_the_vocabulary():
         others = set(_written_types(ast.parse(path.read_text(), str(path)))) - members
         if others:
             outside[path.relative_to(PACKAGE).as_posix()] = others
-    assert outside == NOT_YET_CONVERTED
-    legacy = {code for codes in NOT_YET_CONVERTED.values() for code in codes} - {"?"}
-    assert legacy <= set(LEGACY_TYPES), sorted(legacy - set(LEGACY_TYPES))
+    assert outside == {}
 
 
 def test_every_known_data_type_is_named_and_stands_for_a_member():

@@ -50,6 +50,8 @@ from ytcs.surveillance.services import REVIEWER_ROLES
 PERSONAL = {"resident", "household", "encounter", "condition", "allergy", "duplicate"}
 NAMES_PEOPLE = PERSONAL | {"case"}  # their audit rows must name the resident
 READ_ACTIONS = {"view", "list", "search", "export", "denied"}
+LIST_SECTION = "allergies"
+LIST_SECTION_ROW = {"kind": "drug", "agent": "Penicillin"}
 REVIEWS = {"signal", "alert"}  # writes on them are reviews (REVIEWER_ROLES), not data capture
 
 
@@ -132,6 +134,8 @@ class Probe:
                 value = record.pk
             elif name in WORDS:
                 value = WORDS[name].get(record.kind)
+                if name == "section" and "entr" in endpoint.route:
+                    value = LIST_SECTION  # rows are added to a list section (allergies…), not a one-to-one one
             else:
                 kind = param_kind(endpoint.route, name)
                 value = record.pk if kind == record.kind else getattr(record.obj, f"{kind}_id", None)
@@ -149,6 +153,10 @@ class Probe:
             body[endpoint.target] = record.pk
         if "to_commune_code" in body:  # a move within the record's own commune
             body["to_commune_code"] = record.commune.code
+        if endpoint.api and endpoint.route.endswith("/sections/{section}/entries"):  # an untyped section row
+            body.update(LIST_SECTION_ROW)
+        elif not endpoint.api and "/entry/{section}" in endpoint.route:  # the page's form of that row
+            body.update({f"entry-{LIST_SECTION}-{name}": value for name, value in LIST_SECTION_ROW.items()})
         return {k: v for k, v in body.items() if v is not None}
 
     def send(self, user: Any, endpoint: Endpoint, record: Record) -> Sent | None:

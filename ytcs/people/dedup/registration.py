@@ -25,17 +25,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ytcs.accounts.models import User
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.errors import DomainError, FieldError
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers as ids
 from ytcs.people.access import scoped_residents
 from ytcs.people.dedup.models import CandidateLevel, CandidateStatus, DuplicateCandidate
 from ytcs.people.dedup.scoring import REASON_LABELS, PairScore, Person, score_pair
-from ytcs.people.identifiers import FieldError
 from ytcs.people.models import Resident
-from ytcs.people.services import RegisterError
 
 MAX_SHOWN = 5
 REASON_MAX_LENGTH = 300
@@ -75,12 +76,13 @@ class DifferentPeople:
     reason: str
 
 
-class DuplicatesFound(RegisterError):
+class DuplicatesFound(DomainError):
     """The registration is paused: ``matches`` (by member index; 0 for one person) await an answer.
 
-    A ``RegisterError`` with one ``possible_duplicate`` error per person (and a ``required`` one for an answer
+    A ``DomainError`` with one ``possible_duplicate`` error per person (and a ``required`` one for an answer
     "another person" given without a reason, in ``missing_reason``), so an edge that does not know about
-    duplicates still refuses the registration with a message rather than saving it.
+    duplicates still refuses the registration with a message (a 422) rather than saving it; the API answers
+    409 with the candidates as well (``api_register``).
     """
 
     def __init__(self, matches: dict[int, list[Match]], *, members: bool, missing_reason: set[int]) -> None:
@@ -144,24 +146,23 @@ def likely_duplicates(*, actor: User, resident: Resident, commune: OrgUnit) -> l
     return [Match(shown[pk], s) for s, pk in likely]
 
 
-def audit_shown(*, actor: User, matches: Iterable[Match], request: object = None) -> None:
+def audit_shown(*, context: AuditContext, matches: Iterable[Match]) -> None:
     """One audit row naming every candidate shown to the user."""
     shown = [m.resident.pk for m in matches]
     if shown:
-        audit_record(actor=actor, action=AuditAction.LIST, resource_type="people.Resident", subject_ids=shown,
-                     changes={"duplicate_check": "registration", "shown": len(shown)}, request=request)
+        audit_record(context=context, action=AuditAction.LIST, resource_type=ResourceType.RESIDENT,
+                     subject_ids=shown, changes={"duplicate_check": "registration", "shown": len(shown)})
 
 
-def registration_preview(*, actor: User, resident: Resident, commune: OrgUnit, request: object = None) -> list[Match]:
+def registration_preview(*, context: AuditContext, resident: Resident, commune: OrgUnit) -> list[Match]:
     """The likely duplicates of a person still being typed (the form's live check); audited when any."""
-    matches = likely_duplicates(actor=actor, resident=resident, commune=commune)
-    audit_shown(actor=actor, matches=matches, request=request)
+    matches = likely_duplicates(actor=context.actor, resident=resident, commune=commune)
+    audit_shown(context=context, matches=matches)
     return matches
 
 
-def registration_check(*, actor: User, residents: list[Resident], commune: OrgUnit,
-                       answers: dict[int, DifferentPeople], members: bool, request: object = None
-                       ) -> dict[int, list[Match]]:
+def registration_check(*, context: AuditContext, residents: list[Resident], commune: OrgUnit,
+                       answers: dict[int, DifferentPeople], members: bool) -> dict[int, list[Match]]:
     """Each new person's likely duplicates, once the input is valid and before anything is written.
 
     Raises ``DuplicatesFound`` — after auditing what it shows — while any person has a likely duplicate the
@@ -170,7 +171,7 @@ def registration_check(*, actor: User, residents: list[Resident], commune: OrgUn
     """
     pending, answered, missing_reason = {}, {}, set()
     for index, resident in enumerate(residents):
-        matches = likely_duplicates(actor=actor, resident=resident, commune=commune)
+        matches = likely_duplicates(actor=context.actor, resident=resident, commune=commune)
         if not matches:
             continue
         answer = answers.get(index)
@@ -182,13 +183,13 @@ def registration_check(*, actor: User, residents: list[Resident], commune: OrgUn
         else:
             answered[index] = matches
     if pending:
-        audit_shown(actor=actor, matches=[m for found in pending.values() for m in found], request=request)
+        audit_shown(context=context, matches=[m for found in pending.values() for m in found])
         raise DuplicatesFound(pending, members=members, missing_reason=missing_reason)
     return answered
 
 
-def record_different_people(*, actor: User, resident: Resident, matches: list[Match], answer: DifferentPeople,
-                            request: object = None) -> None:
+def record_different_people(*, context: AuditContext, resident: Resident, matches: list[Match],
+                            answer: DifferentPeople) -> None:
     """Keep "another person" for each pair, decided, with the reason; audited. Runs in the caller's transaction."""
     now = timezone.now()
     for match in matches:
@@ -197,10 +198,10 @@ def record_different_people(*, actor: User, resident: Resident, matches: list[Ma
         candidate, _created = DuplicateCandidate.objects.update_or_create(
             left=left, right=right,
             defaults={"commune_id": left.commune_id, "score": match.score.points, "level": match.score.level,
-                      "reasons": match.score.reasons, "status": CandidateStatus.NOT_DUPLICATE, "reviewed_by": actor,
-                      "reviewed_at": now, "decision_note": answer.reason.strip()[:REASON_MAX_LENGTH]},
+                      "reasons": match.score.reasons, "status": CandidateStatus.NOT_DUPLICATE,
+                      "reviewed_by": context.actor, "reviewed_at": now,
+                      "decision_note": answer.reason.strip()[:REASON_MAX_LENGTH]},
         )
-        audit_record(actor=actor, action=AuditAction.CREATE, resource_type="people.DuplicateCandidate",
+        audit_record(context=context, action=AuditAction.CREATE, resource_type=ResourceType.DUPLICATE_CANDIDATE,
                      resource_id=candidate.pk, subject_ids=[left.pk, right.pk],
-                     changes={"status": [None, CandidateStatus.NOT_DUPLICATE], "decided_at": [None, "registration"]},
-                     request=request)
+                     changes={"status": [None, CandidateStatus.NOT_DUPLICATE], "decided_at": [None, "registration"]})

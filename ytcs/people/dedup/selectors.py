@@ -1,9 +1,10 @@
 """Reads of the duplicate workflow: the review queue, one pair side by side, one merge. Scoped and audited.
 
-The queue belongs to the people who can act on it: a pair shows only when *both* residents lie in the
-actor's capture scope, and anything else answers 404 — audited ``denied`` naming both people when the pair
-or merge exists, as the access module does for a refused record. Each side comes with the viewer's
-masker (``ytcs.accounts.masking``) for its identifiers.
+The queue belongs to the people who can act on it: it lists a pair when *both* residents lie in the actor's
+capture scope and in the records they may open, and a role that captures nowhere may not use it (403).
+One pair or one merge is a read of two records: it opens when the actor may open both residents (search
+scope) and answers 404 otherwise, the refusal audited naming both; deciding is the services' check. Each
+side comes with the viewer's masker (``ytcs.accounts.masking``) for its identifiers.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ytcs.accounts.masking import Masker, masker_for
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import capture_scope
+from ytcs.accounts.scope import capture_scope, search_scope
 from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
-from ytcs.core.errors import OutOfScope
+from ytcs.core.errors import NotAllowed, OutOfScope
 from ytcs.core.labels import relation_label
 from ytcs.people.dedup.models import CandidateStatus, DuplicateCandidate, MergeLog
 from ytcs.people.models import Resident
@@ -29,17 +30,20 @@ from ytcs.people.models import Resident
 QUEUE_PAGE_SIZE = 20
 
 
-def _in_capture(actor: User, prefix: str) -> object:
-    return capture_scope(actor).q(f"{prefix}__commune")
+def _in_scopes(actor: User, prefix: str) -> Q:
+    field = f"{prefix}__commune"
+    return capture_scope(actor).q(field) & search_scope(actor).q(field)
 
 
 def scoped_candidates(actor: User) -> QuerySet[DuplicateCandidate]:
-    """Pairs whose two residents both lie in the actor's capture scope."""
-    return DuplicateCandidate.objects.filter(_in_capture(actor, "left")).filter(_in_capture(actor, "right"))
+    """Pairs whose two residents both lie in the actor's capture scope and among the records they may open."""
+    return DuplicateCandidate.objects.filter(_in_scopes(actor, "left")).filter(_in_scopes(actor, "right"))
 
 
 def duplicate_queue(*, context: AuditContext, status: str = CandidateStatus.NEW, page: int | str = 1) -> Page:
     """The actor's pairs with ``status``, highest score first; audited as a list naming both sides of each."""
+    if not capture_scope(context.actor):
+        raise NotAllowed
     pairs = (
         scoped_candidates(context.actor)
         .filter(status=status)
@@ -63,6 +67,7 @@ class PairView:
     left: Resident
     right: Resident
     links: list[tuple[str, int, int]]  # (label, rows on the left, rows on the right)
+    may_decide: bool  # both residents in the actor's capture scope
     left_masker: Masker
     right_masker: Masker
 
@@ -73,20 +78,35 @@ class PairView:
         return [(str(REASON_LABELS.get(code, code)), points) for code, points in self.candidate.reasons]
 
 
-def candidate_detail(*, context: AuditContext, pk: Any) -> PairView:
-    """One pair side by side with how many linked records each side has; 404 outside the capture scope."""
+def _open_both(context: AuditContext, row: Any, first: Resident, second: Resident) -> None:
+    """404 unless the actor may open both residents; the refusal audited on ``row``, naming both."""
+    scope = search_scope(context.actor)
+    if all(scope.covers_place(r.commune, r.village) for r in (first, second)):
+        return
+    audit_record(context=context, action=AuditAction.DENIED, resource_type=ResourceType.of(row), resource_id=row.pk,
+                 subject_ids=[first.pk, second.pk], outcome="denied")
+    raise OutOfScope
+
+
+def may_capture_both(actor: User, first: Resident, second: Resident) -> bool:
+    scope = capture_scope(actor)
+    return all(scope.covers_place(r.commune, r.village) for r in (first, second))
+
+
+def candidate_detail(*, context: AuditContext, pk: int) -> PairView:
+    """One pair side by side with how many linked records each side has; 404 unless both may be opened."""
     from ytcs.people.dedup.services import resident_links
 
-    actor = context.actor
     candidate = (
-        scoped_candidates(actor)
+        DuplicateCandidate.objects
         .select_related("left__village", "left__commune", "left__household", "right__village", "right__commune",
                         "right__household")
-        .filter(pk=_id(pk))
+        .filter(pk=pk)
         .first()
     )
     if candidate is None:
-        _refuse(context, ResourceType.DUPLICATE_CANDIDATE, DuplicateCandidate.objects, pk, "left_id", "right_id")
+        raise OutOfScope
+    _open_both(context, candidate, candidate.left, candidate.right)
     links = []
     for rel in resident_links():
         manager = rel.related_model._base_manager
@@ -98,42 +118,28 @@ def candidate_detail(*, context: AuditContext, pk: Any) -> PairView:
         context=context, action=AuditAction.VIEW, resource_type=ResourceType.DUPLICATE_CANDIDATE,
         resource_id=candidate.pk, subject_ids=[candidate.left_id, candidate.right_id],
     )
-    return PairView(candidate, candidate.left, candidate.right, links, masker_for(actor, candidate.left),
-                    masker_for(actor, candidate.right))
+    actor = context.actor
+    return PairView(candidate, candidate.left, candidate.right, links,
+                    may_decide=may_capture_both(actor, candidate.left, candidate.right),
+                    left_masker=masker_for(actor, candidate.left), right_masker=masker_for(actor, candidate.right))
 
 
-def merge_log_detail(*, context: AuditContext, pk: Any) -> MergeLog:
-    """One merge and what it moved; 404 unless both residents lie in the actor's capture scope."""
+def merge_log_detail(*, context: AuditContext, pk: int) -> MergeLog:
+    """One merge and what it moved; 404 unless the actor may open both residents."""
     log = (
         MergeLog.objects.select_related("kept__commune", "kept__village", "removed__commune", "removed__village",
                                         "actor", "undone_by")
-        .filter(pk=_id(pk))
+        .filter(pk=pk)
         .first()
     )
-    scope = capture_scope(context.actor)
-    if log is None or not all(scope.covers_place(r.commune, r.village) for r in (log.kept, log.removed)):
-        _refuse(context, ResourceType.MERGE_LOG, MergeLog.objects, pk, "kept_id", "removed_id")
+    if log is None:
+        raise OutOfScope
+    _open_both(context, log, log.kept, log.removed)
     audit_record(
         context=context, action=AuditAction.VIEW, resource_type=ResourceType.MERGE_LOG, resource_id=log.pk,
         subject_ids=[log.kept_id, log.removed_id],
     )
     return log
-
-
-def _id(pk: Any) -> int | None:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        return None
-
-
-def _refuse(context: AuditContext, resource_type: ResourceType, rows: QuerySet, pk: Any, *people: str) -> None:
-    """404; when the pair or merge ``pk`` exists, first the ``denied`` row naming both people it is about."""
-    found = rows.filter(pk=_id(pk)).values_list(*people).first() if _id(pk) is not None else None
-    if found:
-        audit_record(context=context, action=AuditAction.DENIED, resource_type=resource_type, resource_id=_id(pk),
-                     subject_ids=list(found), outcome="denied")
-    raise OutOfScope
 
 
 def latest_merge_of(*, actor: User, resident: Resident) -> MergeLog | None:

@@ -6,6 +6,10 @@ added later and ``related_name="+"`` links are covered without touching this mod
 removed registration stays as an inactive record whose ``merged_into`` names the kept one. The
 ``MergeLog`` keeps the exact rows moved and the values changed, and ``resident_merge_undo`` puts them
 back. Both run in one transaction and write the audit rows in it.
+
+Reviewing and merging is data capture: both residents must lie in the actor's capture scope. Where the actor
+can open them but not capture there the answer is 403, elsewhere 404 (:mod:`ytcs.people.capture`, which also
+audits the refusal). A merge the data does not allow raises ``DomainError`` with a message the user can act on.
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ytcs.accounts.models import User
-from ytcs.accounts.scope import OutOfScope, capture_scope
+from ytcs.accounts.scope import capture_scope
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.errors import DomainError, NotAllowed, OutOfScope
 from ytcs.orgunits.models import OrgUnit
+from ytcs.people.capture import require_capture_of_record
 from ytcs.people.dedup.blocking import candidate_pairs
 from ytcs.people.dedup.models import CandidateStatus, DuplicateCandidate, MergeLog
 from ytcs.people.dedup.scoring import Person, score_pair
@@ -41,10 +48,6 @@ NOT_FILLED = {
     "id", "merged_into", "created_at", "updated_at", "family_name", "middle_name", "given_name", "full_name",
     "name_folded", "sex", "birth_date", "birth_year", "commune", "completeness_pct",
 }
-
-
-class MergeError(ValueError):
-    """A merge or undo refused for a reason the user can act on (message in Vietnamese)."""
 
 
 # --- scan ---
@@ -67,7 +70,7 @@ def _given_share(people: list[Person]) -> Callable[[str], float]:
     return lambda given: counts.get(given, 1) / total
 
 
-def duplicates_scan_commune(*, commune: OrgUnit, result: ScanResult | None = None) -> ScanResult:
+def duplicates_scan_commune(*, context: AuditContext, commune: OrgUnit, result: ScanResult | None = None) -> ScanResult:
     """Score the candidate pairs of one commune's active residents and refresh its review queue.
 
     Pairs already decided (merged, not a duplicate) are left as they are; undecided ones are updated,
@@ -101,7 +104,7 @@ def duplicates_scan_commune(*, commune: OrgUnit, result: ScanResult | None = Non
         DuplicateCandidate.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         DuplicateCandidate.objects.bulk_update(changed, ["score", "level", "reasons", "updated_at"], batch_size=1000)
         audit_record(
-            actor=None, action=AuditAction.CREATE, resource_type="people.DuplicateCandidate",
+            context=context, action=AuditAction.CREATE, resource_type=ResourceType.DUPLICATE_CANDIDATE,
             resource_id=f"scan:{commune.code}",
             changes={"scan": [None, {"commune": commune.code, "residents": len(people), "found": len(found)}]},
         )
@@ -113,21 +116,23 @@ def duplicates_scan_commune(*, commune: OrgUnit, result: ScanResult | None = Non
     return result
 
 
-def duplicates_scan(*, communes: Iterable[OrgUnit], on_progress: Callable[[OrgUnit], None] | None = None) -> ScanResult:
+def duplicates_scan(*, context: AuditContext, communes: Iterable[OrgUnit],
+                    on_progress: Callable[[OrgUnit], None] | None = None) -> ScanResult:
     """Scan each commune in turn (one transaction per commune, so a long province scan can be resumed)."""
     result = ScanResult()
     for commune in communes:
-        duplicates_scan_commune(commune=commune, result=result)
+        duplicates_scan_commune(context=context, commune=commune, result=result)
         if on_progress:
             on_progress(commune)
     return result
 
 
-def duplicates_scan_for(*, actor: User) -> ScanResult:
-    """Scan the communes the actor captures data for (the button on the review queue)."""
-    scope = capture_scope(actor)
+def duplicates_scan_for(*, context: AuditContext) -> ScanResult:
+    """Scan the communes the actor captures data for (the button on the review queue); 403 for a role that
+    captures nowhere."""
+    scope = capture_scope(context.actor)
     if not scope:
-        raise OutOfScope
+        raise NotAllowed
     inside = Q()
     for path in scope.paths:
         inside |= Q(path__startswith=path)
@@ -137,22 +142,22 @@ def duplicates_scan_for(*, actor: User) -> ScanResult:
         if unit.level > OrgUnit.Level.COMMUNE:
             village = OrgUnit.objects.select_related("parent").get(pk=unit.pk)
             communes.append(village.parent)
-    return duplicates_scan(communes=dict.fromkeys(communes))
+    return duplicates_scan(context=context, communes=dict.fromkeys(communes))
 
 
 # --- review decision ---
 
 
-def candidate_mark_not_duplicate(*, actor: User, candidate: DuplicateCandidate) -> DuplicateCandidate:
+def candidate_mark_not_duplicate(*, context: AuditContext, candidate: DuplicateCandidate) -> DuplicateCandidate:
     """Record the reviewer's "these are two different people"; a later scan leaves the pair alone."""
-    _require_capture(actor, candidate.left, candidate.right)
+    _require_capture(context, candidate.left, candidate.right)
     with transaction.atomic():
         before = candidate.status
         candidate.status = CandidateStatus.NOT_DUPLICATE
-        candidate.reviewed_by, candidate.reviewed_at = actor, timezone.now()
+        candidate.reviewed_by, candidate.reviewed_at = context.actor, timezone.now()
         candidate.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, resource_type="people.DuplicateCandidate",
+            context=context, action=AuditAction.UPDATE, resource_type=ResourceType.DUPLICATE_CANDIDATE,
             resource_id=candidate.pk, subject_ids=[candidate.left_id, candidate.right_id],
             changes={"status": [before, candidate.status]},
         )
@@ -162,11 +167,16 @@ def candidate_mark_not_duplicate(*, actor: User, candidate: DuplicateCandidate) 
 # --- merge ---
 
 
-def _require_capture(actor: User, *residents: Resident) -> None:
-    scope = capture_scope(actor)
+def _require_capture(context: AuditContext, *residents: Resident) -> None:
+    """Both residents in the capture scope; the first refusal (404 before 403: an unseen one decides) is raised."""
+    refusals: list[NotAllowed | OutOfScope] = []
     for resident in residents:
-        if not scope.covers_place(resident.commune, resident.village):
-            raise OutOfScope
+        try:
+            require_capture_of_record(context, resident)
+        except (NotAllowed, OutOfScope) as exc:
+            refusals.append(exc)
+    if refusals:
+        raise next((r for r in refusals if isinstance(r, OutOfScope)), refusals[0])
 
 
 def resident_links() -> list[ForeignObjectRel]:
@@ -233,21 +243,22 @@ def _locked(*pks: int) -> dict[int, Resident]:
 
 
 def resident_merge(
-    *, actor: User, keep: Resident, remove: Resident, candidate: DuplicateCandidate | None = None
+    *, context: AuditContext, keep: Resident, remove: Resident, candidate: DuplicateCandidate | None = None
 ) -> MergeLog:
     """Merge ``remove`` into ``keep``: move every linked row, fill ``keep``'s empty fields from ``remove``,
     mark ``remove`` inactive (``merged_into``), log it all for undo, audit both residents.
 
-    Both must lie in the actor's capture scope (404 otherwise).
+    Both must lie in the actor's capture scope (403 where the actor can open them, 404 otherwise).
     """
-    _require_capture(actor, keep, remove)
+    _require_capture(context, keep, remove)
     if keep.pk == remove.pk:
-        raise MergeError(_("Không thể gộp một hồ sơ với chính nó."))
+        raise DomainError.one(None, "merge_same_record", _("Không thể gộp một hồ sơ với chính nó."))
     with transaction.atomic():
         locked = _locked(keep.pk, remove.pk)
         keep, remove = locked[keep.pk], locked[remove.pk]
         if keep.merged_into_id or remove.merged_into_id:
-            raise MergeError(_("Một trong hai hồ sơ đã được gộp trước đó; hãy tải lại trang."))
+            raise DomainError.one(None, "merge_already_merged",
+                                  _("Một trong hai hồ sơ đã được gộp trước đó; hãy tải lại trang."))
         moved, left_behind = {}, {}
         for rel in resident_links():
             done, kept_back = _move(rel, remove, keep)
@@ -276,25 +287,25 @@ def resident_merge(
             updated_at=now, **{name: getattr(remove, name) for name in filled}
         )
         log = MergeLog.objects.create(
-            kept=keep, removed=remove, candidate=candidate, actor=actor, moved=moved, left_behind=left_behind,
+            kept=keep, removed=remove, candidate=candidate, actor=context.actor, moved=moved, left_behind=left_behind,
             filled=filled, removed_values=removed_values,
         )
         pair = DuplicateCandidate.objects.filter(
             left_id=min(keep.pk, remove.pk), right_id=max(keep.pk, remove.pk)
         ).first()
         if pair is not None:
-            pair.status, pair.reviewed_by, pair.reviewed_at = CandidateStatus.MERGED, actor, now
+            pair.status, pair.reviewed_by, pair.reviewed_at = CandidateStatus.MERGED, context.actor, now
             pair.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
             if candidate is None:
                 MergeLog.objects.filter(pk=log.pk).update(candidate=pair)
         counts = {label: len(pks) for label, pks in moved.items()}
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, resource_type="resident", resource_id=keep.pk,
+            context=context, action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT, resource_id=keep.pk,
             subject_ids=[keep.pk, remove.pk],
             changes={"merged_from": [None, remove.pk], "moved": [None, counts], "filled": [None, sorted(filled)]},
         )
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, resource_type="resident", resource_id=remove.pk,
+            context=context, action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT, resource_id=remove.pk,
             subject_ids=[remove.pk], changes={"merged_into": [None, keep.pk], "cleared": [None, sorted(cleared)]},
         )
     return log
@@ -308,20 +319,22 @@ def _resolve(label: str) -> tuple[type[Model], str] | None:
         return None
 
 
-def resident_merge_undo(*, actor: User, merge_log: MergeLog) -> MergeLog:
+def resident_merge_undo(*, context: AuditContext, merge_log: MergeLog) -> MergeLog:
     """Put back what ``merge_log`` changed: rows moved back, ``kept``'s filled fields emptied again (where
     nobody changed them since), ``removed`` active again with its own values. Audited on both residents."""
-    _require_capture(actor, merge_log.kept, merge_log.removed)
+    _require_capture(context, merge_log.kept, merge_log.removed)
     with transaction.atomic():
         log = MergeLog.objects.select_for_update().get(pk=merge_log.pk)
         locked = _locked(log.kept_id, log.removed_id)
         kept, removed = locked[log.kept_id], locked[log.removed_id]
         if log.undone_at:
-            raise MergeError(_("Lần gộp này đã được hoàn tác."))
+            raise DomainError.one(None, "merge_already_undone", _("Lần gộp này đã được hoàn tác."))
         if kept.merged_into_id:
-            raise MergeError(_("Hồ sơ giữ lại đã được gộp tiếp vào hồ sơ khác; hãy hoàn tác lần gộp đó trước."))
+            raise DomainError.one(None, "merge_kept_merged_again", _(
+                "Hồ sơ giữ lại đã được gộp tiếp vào hồ sơ khác; hãy hoàn tác lần gộp đó trước."))
         if removed.merged_into_id != kept.pk:
-            raise MergeError(_("Hồ sơ đã gộp không còn trỏ tới hồ sơ giữ lại; không thể hoàn tác tự động."))
+            raise DomainError.one(None, "merge_undo_impossible", _(
+                "Hồ sơ đã gộp không còn trỏ tới hồ sơ giữ lại; không thể hoàn tác tự động."))
         returned = {}
         for label, pks in log.moved.items():
             target = _resolve(label)
@@ -341,20 +354,20 @@ def resident_merge_undo(*, actor: User, merge_log: MergeLog) -> MergeLog:
             field = Resident._meta.get_field(attname)
             restored[attname] = field.to_python(value) if value is not None else None
         Resident.objects.filter(pk=removed.pk).update(updated_at=now, **restored)
-        log.undone_at, log.undone_by = now, actor
+        log.undone_at, log.undone_by = now, context.actor
         log.save(update_fields=["undone_at", "undone_by"])
         if log.candidate_id:
             DuplicateCandidate.objects.filter(pk=log.candidate_id).update(
                 status=CandidateStatus.NEW, reviewed_by=None, reviewed_at=None, updated_at=now
             )
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, resource_type="resident", resource_id=kept.pk,
+            context=context, action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT, resource_id=kept.pk,
             subject_ids=[kept.pk, removed.pk],
             changes={"merged_from": [removed.pk, None], "moved_back": [None, returned],
                      "emptied": [None, sorted(emptied)]},
         )
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, resource_type="resident", resource_id=removed.pk,
+            context=context, action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT, resource_id=removed.pk,
             subject_ids=[removed.pk], changes={"merged_into": [kept.pk, None], "restored": [None, sorted(restored)]},
         )
     return log

@@ -7,12 +7,15 @@ from factory.django import DjangoModelFactory
 
 from ytcs.accounts.models import Role
 from ytcs.accounts.tests.factories import UserFactory
+from ytcs.audit.context import AuditContext
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.orgunits.tests.factories import OrgUnitFactory
+from ytcs.people.inputs import ResidentFields
 from ytcs.people.models import Household, Resident
 
-__all__ = ["HouseholdFactory", "OrgUnitFactory", "ResidentFactory", "UserFactory", "make_world", "person", "unit_tree"]
+__all__ = ["HouseholdFactory", "OrgUnitFactory", "ResidentFactory", "UserFactory", "acting", "make_world", "person",
+           "person_fields", "unit_tree"]
 
 
 def unit_tree() -> dict[str, OrgUnit]:
@@ -74,3 +77,13 @@ def person(**overrides: object) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def person_fields(**overrides: object) -> ResidentFields:
+    """:func:`person` as the services' typed input."""
+    return ResidentFields(**person(**overrides))
+
+
+def acting(user: object) -> AuditContext:
+    """The audit context of ``user`` acting from a test (no address, no client)."""
+    return AuditContext(actor=user)

@@ -12,7 +12,7 @@ from ytcs.audit.models import AuditEvent, AuditSubject
 from ytcs.orgunits.tests.factories import abolished_unit
 from ytcs.people.models import Resident
 from ytcs.people.services import resident_create
-from ytcs.people.tests.factories import UserFactory, make_world, person
+from ytcs.people.tests.factories import UserFactory, acting, make_world, person_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +70,18 @@ def test_422_follows_the_users_language(world):
 
 
 def test_form_level_errors_use_the_same_structure(world):
-    response = post(client_for(world["nurse_a"]), "/api/people/residents",
+    client = client_for(world["nurse_a"])
+    response = post(client, "/api/people/residents",
                     {"commune": world["commune_a"].pk, "family_name": "A", "birth_date": "2020-13-40", "sex": "X"})
-    assert response.status_code == 422
+    assert response.status_code == 422  # the schema: not a date
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("birth_date", "invalid")]
+    response = post(client, "/api/people/residents",
+                    {"commune": world["commune_a"].pk, "family_name": "A", "birth_date": "2020-12-30", "sex": "X"})
+    assert response.status_code == 422  # the service: every rule at once
     fields = {(e["field"], e["code"]) for e in response.json()["errors"]}
-    assert {("birth_date", "invalid"), ("sex", "invalid_choice"), ("given_name", "required")} <= fields
+    assert {("sex", "invalid_choice"), ("given_name", "required")} <= fields
+    required = next(e for e in response.json()["errors"] if e["field"] == "given_name")
+    assert required["message"] == "Trường này là bắt buộc."
 
 
 def test_create_in_another_commune_is_404(world):
@@ -85,9 +92,9 @@ def test_create_in_another_commune_is_404(world):
 
 
 def test_out_of_scope_resident_is_404_and_list_is_scoped_and_audited(world):
-    mine = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person())
-    theirs = resident_create(actor=world["nurse_b"], commune=world["commune_b"],
-                             data=person(cccd="004080005678", given_name="B"))
+    mine = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields())
+    theirs = resident_create(context=acting(world["nurse_b"]), commune=world["commune_b"],
+                             fields=person_fields(cccd="004080005678", given_name="B"))
     client = client_for(world["nurse_a"])
     assert client.get(f"/api/people/residents/{theirs.pk}").status_code == 404
     listed = client.get("/api/people/residents")
@@ -97,7 +104,7 @@ def test_out_of_scope_resident_is_404_and_list_is_scoped_and_audited(world):
 
 
 def test_patch_changes_only_given_fields(world):
-    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person())
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields())
     client = client_for(world["nurse_a"])
     response = client.patch(f"/api/people/residents/{resident.pk}", json.dumps({"occupation": "Giáo viên"}),
                             content_type="application/json")
@@ -129,8 +136,8 @@ def test_household_member_errors_are_prefixed(world):
 
 
 def test_sections_and_life_events_through_the_api(world):
-    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"],
-                               data=person(sex="F", cccd="004180001234", given_name="Mai"))
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                               fields=person_fields(sex="F", cccd="004180001234", given_name="Mai"))
     client = client_for(world["nurse_a"])
     base = f"/api/people/residents/{resident.pk}"
     ok = client.put(f"{base}/sections/risk_factors", json.dumps({
@@ -153,7 +160,7 @@ def test_sections_and_life_events_through_the_api(world):
 
 
 def test_move_through_the_api_hands_the_record_to_the_new_commune(world):
-    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person(),
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields(),
                                registered_on=__import__("datetime").date(2020, 1, 1))
     client = client_for(world["nurse_a"])
     response = post(client, f"/api/people/residents/{resident.pk}/events/move", {
@@ -167,8 +174,8 @@ def test_move_through_the_api_hands_the_record_to_the_new_commune(world):
 
 
 def test_fhir_patient_is_valid_r4(world):
-    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"],
-                               data=person(bhyt_card_number="HN2040123456789", village=world["village_a"]))
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                               fields=person_fields(bhyt_card_number="HN2040123456789", village=world["village_a"]))
     response = client_for(world["nurse_a"]).get(f"/api/people/residents/{resident.pk}/fhir")
     assert response.status_code == 200 and response["Content-Type"] == "application/fhir+json"
     patient = Patient.model_validate_json(response.content)

@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 
 from ytcs.accounts.models import Role
-from ytcs.accounts.scope import OutOfScope
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditEvent
 from ytcs.clinical.models import Condition, Diagnosis, Encounter
+from ytcs.core.errors import DomainError, NotAllowed, OutOfScope
 from ytcs.people.dedup.blocking import candidate_pairs
 from ytcs.people.dedup.models import CandidateStatus, DuplicateCandidate, MergeLog
 from ytcs.people.dedup.scoring import LIKELY_THRESHOLD, POSSIBLE_THRESHOLD, Person, score_pair
 from ytcs.people.dedup.services import (
-    MergeError,
     candidate_mark_not_duplicate,
     duplicates_scan_commune,
     resident_links,
@@ -21,9 +21,11 @@ from ytcs.people.dedup.services import (
     resident_merge_undo,
 )
 from ytcs.people.models import Household, Resident
+from ytcs.people.tests.factories import acting
 from ytcs.web.tests.factories import HouseholdFactory, ResidentFactory, UserFactory, unit_tree
 
 pytestmark = pytest.mark.django_db
+SCAN = AuditContext.system("dedup-scan")
 
 
 def person(pk=1, name="nguyen van an", born=datetime.date(1980, 5, 17), sex="M", village=10, household=None,
@@ -100,18 +102,19 @@ def pair(units):
 
 def test_scan_finds_the_pair_and_keeps_decisions_on_rescan(units, pair):
     original, copy = pair
-    result = duplicates_scan_commune(commune=units["commune_a"])
+    result = duplicates_scan_commune(context=SCAN, commune=units["commune_a"])
     candidate = DuplicateCandidate.objects.get()
     assert (candidate.left_id, candidate.right_id) == (original.pk, copy.pk)
     assert result.residents == 3 and candidate.status == CandidateStatus.NEW
     candidate.status = CandidateStatus.NOT_DUPLICATE
     candidate.save()
-    duplicates_scan_commune(commune=units["commune_a"])
+    duplicates_scan_commune(context=SCAN, commune=units["commune_a"])
     assert DuplicateCandidate.objects.get().status == CandidateStatus.NOT_DUPLICATE
 
 
-def test_queue_and_pair_pages_are_404_outside_the_capture_scope(client, units, pair, nurse):
-    duplicates_scan_commune(commune=units["commune_a"])
+def test_queue_and_pair_pages_are_404_outside_the_scope_and_403_for_a_role_that_may_not_decide(
+        client, units, pair, nurse):
+    duplicates_scan_commune(context=SCAN, commune=units["commune_a"])
     candidate = DuplicateCandidate.objects.get()
     other = UserFactory(role=Role.STATION_STAFF, org_unit=units["commune_b"])
     client.force_login(other)
@@ -121,7 +124,13 @@ def test_queue_and_pair_pages_are_404_outside_the_capture_scope(client, units, p
     assert "Nguyen Van Ann" not in client.get(reverse("people:dedup-queue")).content.decode()
     admin = UserFactory(role=Role.SYSTEM_ADMIN, org_unit=units["country"])
     client.force_login(admin)
-    assert client.get(reverse("people:dedup-queue")).status_code == 404  # no capture scope
+    assert client.get(reverse("people:dedup-queue")).status_code == 403  # sees every record, captures nowhere
+    # The administrator may open both records, so sees the pair, without the buttons; deciding is refused.
+    pair_page = client.get(reverse("people:dedup-pair", args=[candidate.pk]))
+    assert pair_page.status_code == 200 and "keep_left" not in pair_page.content.decode()
+    assert client.post(reverse("people:dedup-decide", args=[candidate.pk]),
+                       {"decision": "not_duplicate"}).status_code == 403
+    assert DuplicateCandidate.objects.get().status == CandidateStatus.NEW
     client.force_login(nurse)
     body = client.get(reverse("people:dedup-queue")).content.decode()
     assert "Nguyen Van Ann" in body
@@ -131,8 +140,8 @@ def test_queue_and_pair_pages_are_404_outside_the_capture_scope(client, units, p
 
 
 def test_not_a_duplicate_is_recorded_and_audited(units, pair, nurse):
-    duplicates_scan_commune(commune=units["commune_a"])
-    candidate = candidate_mark_not_duplicate(actor=nurse, candidate=DuplicateCandidate.objects.get())
+    duplicates_scan_commune(context=SCAN, commune=units["commune_a"])
+    candidate = candidate_mark_not_duplicate(context=acting(nurse), candidate=DuplicateCandidate.objects.get())
     assert (candidate.status, candidate.reviewed_by) == (CandidateStatus.NOT_DUPLICATE, nurse)
     assert AuditEvent.objects.filter(action="update", resource_type="people.DuplicateCandidate").exists()
 
@@ -170,7 +179,7 @@ def test_merge_moves_every_linked_record_and_undo_restores_exactly(units, pair, 
     before = _snapshot(original, copy)
     audit_before = AuditEvent.objects.count()
 
-    log = resident_merge(actor=nurse, keep=original, remove=copy)
+    log = resident_merge(context=acting(nurse), keep=original, remove=copy)
 
     visit.refresh_from_db(), diagnosis.refresh_from_db(), head_of.refresh_from_db(), other.refresh_from_db()
     clash.refresh_from_db()
@@ -186,33 +195,38 @@ def test_merge_moves_every_linked_record_and_undo_restores_exactly(units, pair, 
     assert [(e.action, e.resource_id) for e in events] == [("update", str(original.pk)), ("update", str(copy.pk))]
     assert "0412345678" not in str([e.changes for e in events])
 
-    resident_merge_undo(actor=nurse, merge_log=log)
+    resident_merge_undo(context=acting(nurse), merge_log=log)
 
     visit.refresh_from_db(), diagnosis.refresh_from_db(), head_of.refresh_from_db(), other.refresh_from_db()
     assert (visit.resident_id, diagnosis.resident_id, head_of.head_id, other.resident_id) == (copy.pk,) * 4
     assert _snapshot(original, copy) == before
     log.refresh_from_db()
     assert log.undone_by == nurse
-    with pytest.raises(MergeError):
-        resident_merge_undo(actor=nurse, merge_log=log)
+    with pytest.raises(DomainError):
+        resident_merge_undo(context=acting(nurse), merge_log=log)
 
 
 def test_merge_is_refused_outside_the_capture_scope_and_for_merged_records(units, pair):
     original, copy = pair
     outsider = UserFactory(role=Role.STATION_STAFF, org_unit=units["commune_b"])
     with pytest.raises(OutOfScope):
-        resident_merge(actor=outsider, keep=original, remove=copy)
+        resident_merge(context=acting(outsider), keep=original, remove=copy)
+    viewer = UserFactory(role=Role.PROVINCIAL, org_unit=units["province"], may_open_records=True)
+    with pytest.raises(NotAllowed):
+        resident_merge(context=acting(viewer), keep=original, remove=copy)
+    refused = AuditEvent.objects.filter(action="denied")
+    assert set(refused.values_list("subjects__resident_id", flat=True)) == {original.pk, copy.pk}
     nurse = UserFactory(role=Role.STATION_STAFF, org_unit=units["commune_a"])
-    resident_merge(actor=nurse, keep=original, remove=copy)
+    resident_merge(context=acting(nurse), keep=original, remove=copy)
     third = ResidentFactory(village=units["village_a"])
-    with pytest.raises(MergeError):
-        resident_merge(actor=nurse, keep=third, remove=Resident.objects.get(pk=copy.pk))
+    with pytest.raises(DomainError):
+        resident_merge(context=acting(nurse), keep=third, remove=Resident.objects.get(pk=copy.pk))
     assert MergeLog.objects.count() == 1
 
 
 def test_merge_and_undo_through_the_pages(client, units, pair, nurse):
     original, copy = pair
-    duplicates_scan_commune(commune=units["commune_a"])
+    duplicates_scan_commune(context=SCAN, commune=units["commune_a"])
     candidate = DuplicateCandidate.objects.get()
     client.force_login(nurse)
     response = client.post(reverse("people:dedup-decide", args=[candidate.pk]), {"decision": "keep_left"})
@@ -235,14 +249,14 @@ def test_health_record_sections_move_and_a_one_to_one_the_kept_record_has_stays_
     kept_profile = HealthProfile.objects.create(resident=original, blood_group="O")
     copy_profile = HealthProfile.objects.create(resident=copy, blood_group="A")
 
-    log = resident_merge(actor=nurse, keep=original, remove=copy)
+    log = resident_merge(context=acting(nurse), keep=original, remove=copy)
 
     allergy.refresh_from_db(), copy_profile.refresh_from_db(), kept_profile.refresh_from_db()
     assert allergy.resident_id == original.pk
     assert (kept_profile.resident_id, copy_profile.resident_id) == (original.pk, copy.pk)
     assert log.left_behind["people.HealthProfile.resident"] == [copy_profile.pk]
 
-    resident_merge_undo(actor=nurse, merge_log=log)
+    resident_merge_undo(context=acting(nurse), merge_log=log)
     allergy.refresh_from_db()
     assert allergy.resident_id == copy.pk
 
@@ -252,7 +266,7 @@ def test_a_one_to_one_moves_when_the_kept_record_has_none(units, pair, nurse):
 
     original, copy = pair
     profile = HealthProfile.objects.create(resident=copy, blood_group="B")
-    log = resident_merge(actor=nurse, keep=original, remove=copy)
+    log = resident_merge(context=acting(nurse), keep=original, remove=copy)
     profile.refresh_from_db()
     assert profile.resident_id == original.pk and "people.HealthProfile.resident" in log.moved
 
@@ -265,12 +279,12 @@ def test_pair_and_merge_pages_name_linked_records_and_fields_in_vietnamese(clien
         LifeEvent.objects.create(resident=copy, kind="registered", occurred_on=datetime.date(2026, 1, 5),
                                  commune=units["commune_a"])
     ResidenceHistory.objects.create(resident=copy, commune=units["commune_a"], valid_from=datetime.date(2026, 1, 5))
-    duplicates_scan_commune(commune=units["commune_a"])
+    duplicates_scan_commune(context=SCAN, commune=units["commune_a"])
     client.force_login(nurse)
     pair_page = client.get(reverse("people:dedup-pair", args=[DuplicateCandidate.objects.get().pk])).content.decode()
     assert "<td>Sự kiện hộ tịch</td><td>0</td><td>2</td>" in pair_page
     assert "<td>Lịch sử cư trú</td>" in pair_page and "trús" not in pair_page and "tịchs" not in pair_page
-    log = resident_merge(actor=nurse, keep=original, remove=copy)
+    log = resident_merge(context=acting(nurse), keep=original, remove=copy)
     merge_page = client.get(reverse("people:dedup-merge", args=[log.pk])).content.decode()
     assert "<li>Sự kiện hộ tịch: 2</li>" in merge_page and "<li>Lịch sử cư trú: 1</li>" in merge_page
     assert "Mã số BHXH" in merge_page

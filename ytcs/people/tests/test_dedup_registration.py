@@ -8,13 +8,15 @@ from django.test import Client
 from django.urls import reverse
 
 from ytcs.accounts.models import Role
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditEvent
 from ytcs.people.dedup.models import CandidateStatus, DuplicateCandidate
 from ytcs.people.dedup.registration import DifferentPeople, DuplicatesFound, likely_duplicates
 from ytcs.people.dedup.services import duplicates_scan_commune
+from ytcs.people.inputs import ResidentFields
 from ytcs.people.models import Household, Resident
 from ytcs.people.services import household_register, resident_create
-from ytcs.people.tests.factories import UserFactory, make_world, person
+from ytcs.people.tests.factories import UserFactory, acting, make_world, person_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,8 @@ AGAIN = {"family_name": "Nông", "middle_name": "Văn", "given_name": "Dền", "
 @pytest.fixture
 def world():
     world = make_world()
-    world["existing"] = resident_create(actor=world["nurse_a"], commune=world["commune_a"],
-                                        data=person(village=world["village_a"]))
+    world["existing"] = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                                        fields=person_fields(village=world["village_a"]))
     return world
 
 
@@ -41,8 +43,8 @@ def shown_events():
 
 def test_a_likely_duplicate_stops_the_registration_and_the_candidates_shown_are_audited(world):
     with pytest.raises(DuplicatesFound) as caught:
-        resident_create(actor=world["nurse_a"], commune=world["commune_a"],
-                        data={**AGAIN, "village": world["village_a"]})
+        resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                        fields=ResidentFields(**AGAIN, village=world["village_a"]))
     [match] = caught.value.matches[0]
     assert match.resident == world["existing"] and match.score.level == "likely"
     assert "Trùng ngày sinh" in match.reasons and "Cùng số điện thoại" in match.reasons
@@ -55,8 +57,8 @@ def test_a_likely_duplicate_stops_the_registration_and_the_candidates_shown_are_
 def test_another_person_with_a_reason_is_saved_and_the_decision_kept_off_the_queue(world):
     existing = world["existing"]
     answer = DifferentPeople(frozenset({existing.pk}), "Khác bố mẹ, đã hỏi trực tiếp")
-    new = resident_create(actor=world["nurse_a"], commune=world["commune_a"], different_from=answer,
-                          data={**AGAIN, "village": world["village_a"]})
+    new = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], different_from=answer,
+                          fields=ResidentFields(**AGAIN, village=world["village_a"]))
     decision = DuplicateCandidate.objects.get()
     assert (decision.left_id, decision.right_id) == (existing.pk, new.pk)
     assert decision.status == CandidateStatus.NOT_DUPLICATE and decision.reviewed_by == world["nurse_a"]
@@ -64,26 +66,27 @@ def test_another_person_with_a_reason_is_saved_and_the_decision_kept_off_the_que
     audited = AuditEvent.objects.get(action="create", resource_type="people.DuplicateCandidate")
     assert set(audited.subjects.values_list("resident_id", flat=True)) == {existing.pk, new.pk}
     assert not shown_events().exists()  # answered: nothing was shown this time
-    duplicates_scan_commune(commune=world["commune_a"])
+    duplicates_scan_commune(context=AuditContext.system("dedup-scan"), commune=world["commune_a"])
     assert DuplicateCandidate.objects.get().status == CandidateStatus.NOT_DUPLICATE  # never proposed again
 
 
 def test_an_answer_without_a_reason_or_not_covering_the_candidates_asks_again(world):
     existing = world["existing"]
-    data = {**AGAIN, "village": world["village_a"]}
+    data = ResidentFields(**AGAIN, village=world["village_a"])
     with pytest.raises(DuplicatesFound) as caught:
-        resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=data,
+        resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=data,
                         different_from=DifferentPeople(frozenset({existing.pk}), "  "))
     assert caught.value.missing_reason == {0}
     assert ("not_duplicate_reason", "required") in {(e.field, e.code) for e in caught.value.errors}
     with pytest.raises(DuplicatesFound):
-        resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=data,
+        resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=data,
                         different_from=DifferentPeople(frozenset({existing.pk + 100}), "Người khác"))
     assert Resident.objects.count() == 1
 
 
 def test_residents_outside_the_users_scope_are_never_candidates(world):
-    resident_create(actor=world["nurse_b"], commune=world["commune_b"], data={**AGAIN, "village": world["village_b"]})
+    resident_create(context=acting(world["nurse_b"]), commune=world["commune_b"],
+                    fields=ResidentFields(**AGAIN, village=world["village_b"]))
     assert not shown_events().exists()
     assert Resident.objects.count() == 2
     # A village health worker opens only their own village's records: the resident of the next one is no candidate.
@@ -95,25 +98,25 @@ def test_residents_outside_the_users_scope_are_never_candidates(world):
 
 
 def test_a_namesake_born_on_another_day_is_not_a_candidate(world):
-    resident_create(actor=world["nurse_a"], commune=world["commune_a"],
-                    data={**AGAIN, "birth_date": datetime.date(1980, 11, 23), "phone": "0987654321",
-                          "village": world["village_a"]})
+    resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                    fields=ResidentFields(**{**AGAIN, "birth_date": datetime.date(1980, 11, 23),
+                                             "phone": "0987654321"}, village=world["village_a"]))
     assert Resident.objects.count() == 2 and not shown_events().exists()
 
 
 def test_a_household_member_already_registered_stops_the_household(world):
-    spouse = {**person(given_name="Mai", middle_name="Thị", sex="F", cccd="004183004321",
-                       birth_date=datetime.date(1983, 7, 9)), "relationship_to_head": "head"}
-    members = [spouse, {**AGAIN, "relationship_to_head": "spouse"}]
+    spouse = person_fields(given_name="Mai", middle_name="Thị", sex="F", cccd="004183004321",
+                           birth_date=datetime.date(1983, 7, 9), relationship_to_head="head")
+    members = [spouse, ResidentFields(**AGAIN, relationship_to_head="spouse")]
     with pytest.raises(DuplicatesFound) as caught:
-        household_register(actor=world["nurse_a"], commune=world["commune_a"], village=world["village_a"],
+        household_register(context=acting(world["nurse_a"]), commune=world["commune_a"], village=world["village_a"],
                            members=members)
     assert list(caught.value.matches) == [1]
     assert caught.value.errors[0].field == "members.1"
     assert not Household.objects.exists()
     answers = {1: DifferentPeople(frozenset({world["existing"].pk}), "Anh họ cùng tên")}
-    household = household_register(actor=world["nurse_a"], commune=world["commune_a"], village=world["village_a"],
-                                   members=members, different_from=answers)
+    household = household_register(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                                   village=world["village_a"], members=members, different_from=answers)
     assert household.members.count() == 2
     assert DuplicateCandidate.objects.get().decision_note == "Anh họ cùng tên"
 
@@ -177,12 +180,12 @@ def test_the_live_check_shows_the_panel_for_one_row_and_audits_it(world):
     assert shown_events().count() == 1
     english = client_for(world["nurse_a"], "en").post(reverse("people:register_member_duplicates"), data)
     assert "This person may already be on the register." in english.content.decode()
-    # Another commune's nurse sees nothing of commune A's resident; a provincial viewer may not register at all.
+    # Another commune's nurse sees nothing of commune A's resident; a provincial viewer may not register at all (403).
     other = client_for(world["nurse_b"]).post(reverse("people:register_member_duplicates"),
                                               {**data, "village": world["village_b"].pk})
     assert other.status_code == 200 and "Nông Văn Dền" not in other.content.decode()
     assert client_for(world["provincial"]).post(reverse("people:register_member_duplicates"),
-                                                data).status_code == 404
+                                                data).status_code == 403
     assert shown_events().count() == 2
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
+from ytcs.core.errors import WARNING, FieldError
 from ytcs.people.identifiers import (
-    WARNING,
     audit_tail,
     check_bhyt,
     check_cccd,
@@ -106,6 +106,7 @@ def test_bhyt_level_inconsistent_with_a_certain_group_blocks():
 def test_bhyt_level_inconsistent_with_an_uncertain_group_only_warns():
     [warning] = check_bhyt("CT4790123456789")
     assert (warning.code, warning.severity) == ("bhyt_level_mismatch", WARNING)
+    assert isinstance(warning, FieldError)  # the one FieldError of ytcs.core.errors
 
 
 def test_bhyt_province_must_end_a_tt07_code():

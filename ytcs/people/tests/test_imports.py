@@ -7,12 +7,14 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditEvent
+from ytcs.core.errors import DomainError, NotAllowed
 from ytcs.people.import_template import template_csv
-from ytcs.people.imports import COLUMNS, ImportFileError, import_residents
+from ytcs.people.imports import COLUMNS, import_residents
 from ytcs.people.models import Household, LifeEvent, ResidenceHistory, Resident
 from ytcs.people.services import resident_create
-from ytcs.people.tests.factories import make_world, person
+from ytcs.people.tests.factories import acting, make_world, person_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,7 @@ def world():
 
 
 def run(world, text, *, dry_run=False, name="ds.csv"):
-    return import_residents(actor=world["nurse_a"], commune=world["commune_a"], name=name,
+    return import_residents(context=acting(world["nurse_a"]), commune=world["commune_a"], name=name,
                             content=text.encode("utf-8"), dry_run=dry_run)
 
 
@@ -49,8 +51,9 @@ def test_import_creates_households_residents_and_history(world):
     assert (den.social_insurance_number, den.bhyt_group_code, den.village) == ("0123456789", "HN", world["village_a"])
     assert 0 < den.completeness_pct < 100
     assert ResidenceHistory.objects.count() == 4 and LifeEvent.objects.count() == 4
-    event = AuditEvent.objects.get(resource_type="people.Resident.import")
+    event = AuditEvent.objects.get(resource_type="people.Resident", changes__file=[None, "ds.csv"])
     assert event.subjects.count() == 4 and event.changes["created"] == [None, 4]
+    assert (event.action, event.changes["commune"]) == ("create", world["commune_a"].code)
 
 
 def test_dry_run_writes_nothing_and_counts(world):
@@ -70,6 +73,8 @@ def test_every_bad_row_is_reported_with_row_column_reason_and_nothing_written(wo
     found = {(e.row, e.column) for e in report.errors}
     assert found == {(6, "ngay_sinh"), (7, "thon"), (7, "cccd"), (8, "quan_he_chu_ho"), (8, "dien_thoai"),
                      (8, "ma_the_bhyt"), (9, "cccd")}
+    assert {(e.row, e.error.code) for e in report.errors if e.row in (7, 9)} == {
+        (7, "village_unknown"), (7, "cccd_sex_mismatch"), (9, "repeated")}
     message = next(e.message for e in report.errors if (e.row, e.column) == (7, "cccd"))
     assert message.startswith("Số CCCD: chữ số thứ 4 là “0”")
     assert next(e.message for e in report.errors if e.row == 9) == "Trùng với dòng 2 của cùng tệp."
@@ -93,7 +98,7 @@ def test_rerun_with_a_correction_updates_the_matched_person(world):
 
 
 def test_cccd_registered_in_another_commune_is_refused_without_naming_anyone(world):
-    resident_create(actor=world["nurse_b"], commune=world["commune_b"], data=person())
+    resident_create(context=acting(world["nurse_b"]), commune=world["commune_b"], fields=person_fields())
     report = run(world, HEADER + GOOD)
     [error] = report.errors
     assert (error.row, error.column) == (2, "cccd")
@@ -107,15 +112,22 @@ def test_xlsx_with_real_dates(world):
     sheet.append(["Nông", "Văn", "Dền", "Nam", datetime.datetime(1980, 3, 2), "Bản Giang"])
     buffer = io.BytesIO()
     book.save(buffer)
-    report = import_residents(actor=world["nurse_a"], commune=world["commune_a"], name="ds.xlsx",
+    report = import_residents(context=acting(world["nurse_a"]), commune=world["commune_a"], name="ds.xlsx",
                               content=buffer.getvalue(), dry_run=False)
     assert report.ok and report.created == 1
     assert Resident.objects.get().birth_date == datetime.date(1980, 3, 2)
 
 
 def test_missing_required_columns_is_a_file_error(world):
-    with pytest.raises(ImportFileError, match="gioi_tinh"):
+    with pytest.raises(DomainError, match="gioi_tinh") as exc:
         run(world, "ho_ten,ngay_sinh\nA B,01/01/2000\n")
+    assert [(e.field, e.code) for e in exc.value.errors] == [("file", "columns_missing")]
+
+
+def test_a_province_user_may_not_import_into_its_communes(world):
+    with pytest.raises(NotAllowed):
+        import_residents(context=acting(world["provincial"]), commune=world["commune_a"], name="ds.csv",
+                         content=(HEADER + GOOD).encode(), dry_run=True)
 
 
 def test_template_has_every_column_and_imports_cleanly_as_it_stands(world):
@@ -135,7 +147,8 @@ def test_template_of_a_commune_without_villages_leaves_household_and_village_emp
     bare = OrgUnitFactory(name="Xã Mới", level=world["commune_a"].level, parent=world["province"])
     _, example = template_csv(bare).decode("utf-8-sig").splitlines()
     assert example.startswith(",,")
-    report = import_residents(actor=None, commune=bare, name="mau.csv", content=template_csv(bare), dry_run=True)
+    report = import_residents(context=AuditContext.system("import"), commune=bare, name="mau.csv",
+                              content=template_csv(bare), dry_run=True)
     assert report.ok and (report.created, report.households_created) == (1, 0)
 
 
@@ -147,4 +160,5 @@ def test_management_command_dry_run(world, tmp_path, capsys):
     assert not Resident.objects.exists()
     call_command("import", "residents", str(path), "--commune", world["commune_a"].code)
     assert Resident.objects.count() == 4
-    assert AuditEvent.objects.get(resource_type="people.Resident.import").actor_username == "ytcs-cli"
+    event = AuditEvent.objects.get(resource_type="people.Resident", action="create")
+    assert (event.actor, event.client) == (None, "job:import")

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from ytcs.accounts.models import Role
 from ytcs.audit.models import AuditEvent
-from ytcs.orgunits.tests.factories import abolished_unit
+from ytcs.orgunits.tests.factories import OrgUnitFactory, abolished_unit
 from ytcs.people.models import Household, Resident
 from ytcs.people.services import resident_create
-from ytcs.people.tests.factories import UserFactory, make_world, person
+from ytcs.people.tests.factories import UserFactory, acting, make_world, person_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +77,19 @@ def test_member_row_partial_for_htmx(world):
     assert 'name="members-2-cccd"' in html and 'hx-swap-oob="true"' in html and 'value="3"' in html
 
 
-def test_register_pages_are_404_for_provincial_users(world):
-    assert client_for(world["provincial"]).get(reverse("people:register_household")).status_code == 404
+def test_register_pages_are_403_for_provincial_users_and_404_for_another_province(world):
+    """The province sees its communes but registers nobody (403); a commune it cannot see is a 404."""
+    client = client_for(world["provincial"])
+    assert client.get(reverse("people:register_household")).status_code == 403
+    url = reverse("people:register_household")
+    assert client.get(f"{url}?commune={world['commune_a'].pk}").status_code == 403
+    elsewhere = OrgUnitFactory(level=world["commune_a"].level, parent=OrgUnitFactory(level=world["province"].level))
+    assert client.get(f"{url}?commune={elsewhere.pk}").status_code == 404
+    assert client_for(world["nurse_b"]).get(f"{url}?commune={world['commune_a'].pk}").status_code == 404
 
 
 def test_record_page_sections_and_exports_are_audited(world):
-    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person(
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields(
         sex="F", cccd="004180001234", given_name="Mai"))
     client = client_for(world["nurse_a"])
     page = client.get(reverse("people:register_record", args=[resident.pk]))
@@ -109,7 +116,7 @@ def test_record_page_sections_and_exports_are_audited(world):
 
 
 def test_exports_of_another_communes_resident_are_404_and_not_audited(world):
-    resident = resident_create(actor=world["nurse_b"], commune=world["commune_b"], data=person())
+    resident = resident_create(context=acting(world["nurse_b"]), commune=world["commune_b"], fields=person_fields())
     client = client_for(world["nurse_a"])
     for name in ("register_export_print", "register_export_pdf", "register_export_json", "register_record"):
         assert client.get(reverse(f"people:{name}", args=[resident.pk])).status_code == 404
@@ -117,7 +124,7 @@ def test_exports_of_another_communes_resident_are_404_and_not_audited(world):
 
 
 def test_death_form_shows_icd_error_beside_the_field(world):
-    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person())
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields())
     response = client_for(world["nurse_a"]).post(reverse("people:register_event", args=[resident.pk, "death"]),
                                                  {"died_on": "2026-01-01", "cause_icd10": "K999"})
     assert 'id="id_cause_icd10_errors"' in response.content.decode()
@@ -180,7 +187,7 @@ def test_village_health_workers_are_neither_offered_nor_given_registration(world
     vhw = UserFactory(role=Role.VILLAGE_HEALTH_WORKER, org_unit=world["village_a"])
     client = client_for(vhw)
     assert reverse("people:register_start") not in client.get(reverse("home")).content.decode()
-    assert client.get(reverse("people:register_start")).status_code == 404
+    assert client.get(reverse("people:register_start")).status_code == 403  # a village is not a commune's register
 
 
 # --- import: the template, the message, and the uploaded file's lifetime ---
@@ -286,7 +293,7 @@ def test_an_upload_purges_other_users_expired_files(world, imports_dir, settings
 
 
 def test_record_page_names_the_missing_sections_not_their_codes(world):
-    resident = resident_create(actor=world["nurse_a"], commune=world["commune_a"], data=person(
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields(
         sex="F", cccd="004190001234", given_name="Mai", birth_date=datetime.date(1990, 5, 1)))
     client = client_for(world["nurse_a"])
     html = client.get(reverse("people:register_record", args=[resident.pk])).content.decode()
@@ -317,3 +324,35 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_vietnamese(world, content, 
     errors = " ".join(response.context["form"].errors["file"])
     assert "“danh-sach.xlsx”" in errors and problem in errors
     assert "zip" not in errors.lower() and "File is" not in errors
+
+
+def test_record_pages_that_write_refuse_a_viewer_with_403_and_audit_it(world):
+    """The administrator may open the record (and its page) but not its write pages; each refusal is audited."""
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                               fields=person_fields(village=world["village_a"]))
+    admin = client_for(UserFactory(username="admin", role=Role.SYSTEM_ADMIN, org_unit=world["country"]))
+    page = admin.get(reverse("people:register_record", args=[resident.pk]))
+    assert page.status_code == 200 and reverse("people:register_resident_edit", args=[resident.pk]) not in \
+        page.content.decode()
+    writes = [("get", reverse("people:register_resident_edit", args=[resident.pk]), {}),
+              ("post", reverse("people:register_resident_edit", args=[resident.pk]), {"given_name": "X"}),
+              ("get", reverse("people:register_event", args=[resident.pk, "death"]), {}),
+              ("post", reverse("people:register_section", args=[resident.pk, "risk_factors"]), {}),
+              ("post", reverse("people:register_entry_add", args=[resident.pk, "allergies"]), {})]
+    for method, url, data in writes:
+        assert getattr(admin, method)(url, data).status_code == 403, url
+    denied = AuditEvent.objects.filter(action="denied", subjects__resident_id=resident.pk)
+    assert denied.count() == len(writes)
+    assert client_for(world["nurse_b"]).get(writes[0][1]).status_code == 404
+
+
+def test_a_village_health_worker_keeps_the_records_of_their_village(world):
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                               fields=person_fields(village=world["village_a"]))
+    vhw = client_for(UserFactory(role=Role.VILLAGE_HEALTH_WORKER, org_unit=world["village_a"]))
+    form = vhw.get(reverse("people:register_event", args=[resident.pk, "death"]))
+    assert form.status_code == 200
+    assert AuditEvent.objects.filter(action="view", subjects__resident_id=resident.pk).exists()  # the form shows her
+    saved = vhw.post(reverse("people:register_section", args=[resident.pk, "risk_factors"]), {
+        "risk_factors-tobacco": "none", "risk_factors-alcohol": "none", "risk_factors-physical_activity": "regular"})
+    assert saved.status_code == 302 and Resident.objects.get(pk=resident.pk).risk_factors.tobacco == "none"

@@ -21,9 +21,11 @@ from ytcs.orgunits.models import OrgUnit
 from ytcs.orgunits.tests.factories import OrgUnitFactory
 from ytcs.people.dedup.models import DuplicateCandidate, MergeLog
 from ytcs.people.dedup.services import duplicates_scan_commune, resident_merge
+from ytcs.people.inputs import ResidentFields, section_values
 from ytcs.people.life_events import residence_move
 from ytcs.people.models import Allergy, Household, Resident
-from ytcs.people.services import household_register, resident_create, section_entry_add, section_save
+from ytcs.people.sections import section_entry_add, section_save
+from ytcs.people.services import household_register, resident_create
 from ytcs.people.tests.factories import person
 from ytcs.surveillance import services as surveillance
 from ytcs.surveillance.diseases import ensure_diseases_loaded
@@ -73,55 +75,56 @@ def _users(units: dict[str, OrgUnit]) -> dict[str, User]:
 
 def _people(nurse: User, units: dict[str, OrgUnit]) -> tuple[Household, Resident, Resident]:
     village = units["village_a"]
-    household = household_register(actor=nurse, commune=units["commune_a"], village=village, address="Xóm Trên",
-                                   members=[
-                                       {**person(given_name="Mai", middle_name="Thị", sex="F",
-                                                 birth_date=timezone.localdate().replace(year=1990),
-                                                 cccd="004190001234", phone="0912345678",
-                                                 bhyt_card_number="GD4040123456789",
-                                                 bhyt_valid_from=dt.date(2025, 1, 1),
-                                                 bhyt_valid_to=timezone.localdate() + dt.timedelta(days=300)),
-                                        "relationship_to_head": "head"},
-                                       {**person(given_name="Bé", birth_date=timezone.localdate().replace(
-                                           year=timezone.localdate().year - 3), cccd=None, phone=""),
-                                        "relationship_to_head": "child"},
+    household = household_register(context=AuditContext(actor=nurse), commune=units["commune_a"], village=village,
+                                   address="Xóm Trên", members=[
+                                       ResidentFields(**person(
+                                           given_name="Mai", middle_name="Thị", sex="F",
+                                           birth_date=timezone.localdate().replace(year=1990), cccd="004190001234",
+                                           phone="0912345678", bhyt_card_number="GD4040123456789",
+                                           bhyt_valid_from=dt.date(2025, 1, 1),
+                                           bhyt_valid_to=timezone.localdate() + dt.timedelta(days=300),
+                                           relationship_to_head="head")),
+                                       ResidentFields(**person(given_name="Bé", birth_date=timezone.localdate().replace(
+                                           year=timezone.localdate().year - 3), cccd=None, phone="",
+                                           relationship_to_head="child")),
                                    ])
     patient, child = household.members.order_by("birth_date")
     return household, patient, child
 
 
 def _record_sections(nurse: User, patient: Resident) -> Allergy:
-    section_save(actor=nurse, resident=patient, section="risk_factors",
-                 data={"tobacco": "none", "alcohol": "occasional", "physical_activity": "regular"})
-    allergy = section_entry_add(actor=nurse, resident=patient, section="allergies",
-                                data={"kind": "drug", "agent": "Penicillin", "reaction": "Mẩn đỏ"})
-    section_entry_add(actor=nurse, resident=patient, section="medical_history",
-                      data={"whose": "family", "relation": "Mẹ", "condition": "Tăng huyết áp", "icd10_code": "I10"})
+    context = AuditContext(actor=nurse)
+    section_save(context=context, resident=patient, fields=section_values(
+        "risk_factors", {"tobacco": "none", "alcohol": "occasional", "physical_activity": "regular"}))
+    allergy = section_entry_add(context=context, resident=patient, fields=section_values(
+        "allergies", {"kind": "drug", "agent": "Penicillin", "reaction": "Mẩn đỏ"}))
+    section_entry_add(context=context, resident=patient, fields=section_values(
+        "medical_history", {"whose": "family", "relation": "Mẹ", "condition": "Tăng huyết áp", "icd10_code": "I10"}))
     return allergy
 
 
 def _duplicates(nurse: User, units: dict[str, OrgUnit]) -> tuple[Resident, Resident, DuplicateCandidate, MergeLog]:
     """A pair left for review, and a merged pair whose removed record had a visit, a move and a register entry."""
-    commune = units["commune_a"]
-    first = resident_create(actor=nurse, commune=commune, data={
-        **person(given_name="Dền", cccd="004080009876", phone="0987654321"), "village": units["village_a"]})
-    resident_create(actor=nurse, commune=commune, data={
-        **person(given_name="Đền", family_name="Nong", cccd=None, phone="0987654321"), "village": units["village_a"]},
+    commune, context, village = units["commune_a"], AuditContext(actor=nurse), units["village_a"]
+    first = resident_create(context=context, commune=commune, fields=ResidentFields(**person(
+        given_name="Dền", cccd="004080009876", phone="0987654321", village=village)))
+    resident_create(context=context, commune=commune, fields=ResidentFields(**person(
+        given_name="Đền", family_name="Nong", cccd=None, phone="0987654321", village=village)),
         check_duplicates=False)  # the pair is meant to reach the review queue
-    kept = resident_create(actor=nurse, commune=commune, data={
-        **person(given_name="Páo", family_name="Giàng", middle_name="A", birth_date=dt.date(1975, 4, 9),
-                 cccd="004075000111", phone="0911111111"), "village": units["village_a"]})
-    removed = resident_create(actor=nurse, commune=commune, data={
-        **person(given_name="Pao", family_name="Giang", middle_name="A", birth_date=dt.date(1975, 4, 9), cccd=None,
-                 phone="", social_insurance_number="0412345678"), "village": units["village_a"]},
+    kept = resident_create(context=context, commune=commune, fields=ResidentFields(**person(
+        given_name="Páo", family_name="Giàng", middle_name="A", birth_date=dt.date(1975, 4, 9),
+        cccd="004075000111", phone="0911111111", village=village)))
+    removed = resident_create(context=context, commune=commune, fields=ResidentFields(**person(
+        given_name="Pao", family_name="Giang", middle_name="A", birth_date=dt.date(1975, 4, 9), cccd=None,
+        phone="", social_insurance_number="0412345678", village=village)),
         registered_on=timezone.localdate() - dt.timedelta(days=60), check_duplicates=False)
     Encounter.objects.create(resident=removed, commune=commune, occurred_at=timezone.now() - dt.timedelta(days=40),
                              payer="bhyt", outcome="treated")
-    residence_move(actor=nurse, resident=removed, to_commune=commune, to_village=units["village_a2"],
+    residence_move(context=context, resident=removed, to_commune=commune, to_village=units["village_a2"],
                    moved_on=timezone.localdate() - dt.timedelta(days=10))
-    duplicates_scan_commune(commune=commune)
+    duplicates_scan_commune(context=AuditContext.system("dedup-scan"), commune=commune)
     candidate = DuplicateCandidate.objects.get(left=first)
-    merge = resident_merge(actor=nurse, keep=kept, remove=removed)
+    merge = resident_merge(context=context, keep=kept, remove=removed)
     return kept, removed, candidate, merge
 
 

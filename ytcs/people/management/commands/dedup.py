@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from ytcs.audit.context import AuditContext
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.dedup.services import duplicates_scan
 
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=len(communes), unit=" xã", file=sys.stderr, disable=opts["no_progress"],
                   desc=_("Quét trùng")) as bar:
-            result = duplicates_scan(communes=communes, on_progress=lambda _unit: bar.update(1))
+            result = duplicates_scan(context=AuditContext.system("dedup-scan"), communes=communes,
+                                     on_progress=lambda _unit: bar.update(1))
         self.stdout.write(_(
             "Đã quét %(communes)s xã/phường, %(residents)s người, so sánh %(pairs)s cặp trong %(seconds).1f giây: "
             "%(likely)s cặp rất có thể trùng, %(possible)s cặp có thể trùng (%(created)s cặp mới)."

@@ -2,6 +2,7 @@
 
 ``residents`` prints every bad row (row, column, reason) and writes nothing when there is one; otherwise
 writes the whole file in one transaction (nothing with ``--dry-run``). Exit status 1 when rows were refused.
+The audit trail names the job ``import`` and, with ``--user``, that user as the actor.
 
 ``purge`` deletes the uploaded lists that waited for a confirmation on the import page longer than
 ``YTCS_IMPORT_FILE_MAX_AGE_SECONDS`` (they hold CCCD and phone numbers); run it from cron, ``ytcs demo``
@@ -14,9 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from ytcs.accounts.models import User
+from ytcs.audit.context import AuditContext
+from ytcs.core.errors import DomainError, NotAllowed, OutOfScope
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.import_files import import_dir, max_age_seconds, pending_purge
-from ytcs.people.imports import ImportFileError, import_residents
+from ytcs.people.imports import import_residents
 
 
 class Command(BaseCommand):
@@ -47,10 +50,15 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"No active user {options['user']}")
         path: Path = options["file"]
+        context = AuditContext.system("import", actor=actor)
         try:
-            report = import_residents(actor=actor, commune=commune, name=path.name, content=path.read_bytes(),
+            report = import_residents(context=context, commune=commune, name=path.name, content=path.read_bytes(),
                                       dry_run=options["dry_run"])
-        except (ImportFileError, OSError) as exc:
+        except DomainError as exc:
+            raise CommandError("; ".join(e.message for e in exc.errors)) from exc
+        except (NotAllowed, OutOfScope) as exc:
+            raise CommandError(f"{actor.username} does not capture data in {commune.code}") from exc
+        except OSError as exc:
             raise CommandError(str(exc)) from exc
         for error in report.errors:
             self.stdout.write(f"row {error.row}, column {error.column}: {error.message}")
