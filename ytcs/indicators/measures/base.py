@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ytcs.core.periods import Aggregation, Period
 from ytcs.indicators.units import UnitRef
+from ytcs.orgunits.models import OrgUnit
 
 # Breakdown columns a measure may offer; ``village`` is a place (the village the fact is placed in), the others
 # columns of the counted rows.
@@ -37,6 +38,13 @@ class Ask:
     @property
     def fact_units(self) -> QuerySet:
         return self.ref.fact_units()
+
+    def in_territory(self, commune_field: str = "commune_id", village_field: str = "village_id") -> Q:
+        """Rows recorded in the territory: by their commune, or by their village when a village is asked (a
+        village's records name their commune too, which lies above the village)."""
+        if self.ref.unit.level == OrgUnit.Level.VILLAGE:
+            return Q(**{f"{village_field}__in": self.fact_units})
+        return Q(**{f"{commune_field}__in": self.fact_units})
 
 
 @dataclass(frozen=True)

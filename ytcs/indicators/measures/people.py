@@ -97,7 +97,7 @@ def dimension(name: str, day: dt.date) -> Any:
 
 def periods(ask: Ask) -> QuerySet:
     """Residence periods recorded against the asked territory's units, of registrations still in use."""
-    return ResidenceHistory.objects.filter(commune_id__in=ask.fact_units, resident__merged_into__isnull=True)
+    return ResidenceHistory.objects.filter(ask.in_territory(), resident__merged_into__isnull=True)
 
 
 def grouped(queryset: QuerySet, ask: Ask, day: dt.date, *, count: str = "resident_id") -> list[tuple]:
