@@ -86,7 +86,10 @@ them), or the statistics office's population estimate for the unit and year (`Po
 
 
 def _term(term: Term) -> str:
-    params = ", ".join(f"{k}={v}" for k, v in sorted(term.params.items()))
+    def shown(value: object) -> str:
+        return " + ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    params = "; ".join(f"{k}: {shown(v)}" for k, v in sorted(term.params.items()))
     return f"`{term.measure}`" + (f" ({params})" if params else "")
 
 

@@ -136,3 +136,39 @@ def figures_by_unit(definition: Definition, ref: UnitRef, period: Period, today:
         for key, amount in (amounts or {}).items():
             keyed[key[0]][index] += amount
     return Breakdown(total, {key: Figures(*pair) for key, pair in keyed.items()})
+
+
+VILLAGE_DEPTH = 3  # country / province / commune / village in a current path
+
+
+def figures_by(definition: Definition, ref: UnitRef, period: Period, today: dt.date, *,
+               dimension: str) -> dict[object, Figures]:
+    """The figures broken down by one of the definition's disaggregations (breakdowns are never stored).
+
+    ``village`` keys by village (``None``: facts recorded with no village); the other dimensions key by the
+    value of the column (``F``/``M`` for sex, the age group, the ethnicity, the residence status).
+    """
+    if dimension not in definition.disaggregations:
+        raise DomainError.one("by", "unsupported_breakdown", _(
+            "Chỉ số %(indicator)s không phân tổ theo “%(by)s”."
+        ) % {"indicator": definition.code, "by": dimension})
+    if dimension == "village":
+        breakdown = figures_by_unit(definition, ref, period, today, depth=VILLAGE_DEPTH)
+        return dict(breakdown.parts)
+    parts = []
+    for term in (definition.numerator, definition.denominator):
+        amounts = term_amounts(term, ref, period, today, dims=(dimension,)) if term else None
+        parts.append(None if amounts is None else _by_dimension(amounts))
+    keys = set(parts[0] or ()) | set(parts[1] or ())
+    return {
+        key: Figures(None if parts[0] is None else parts[0].get(key, 0.0),
+                     None if definition.denominator is None or parts[1] is None else parts[1].get(key, 0.0))
+        for key in keys
+    }
+
+
+def _by_dimension(amounts: dict[Key, float]) -> dict[object, float]:
+    result: dict[object, float] = defaultdict(float)
+    for (_unit, value), amount in amounts.items():
+        result[value] += amount
+    return dict(result)

@@ -2,9 +2,11 @@
 
 import io
 import json
+from unittest import mock
 
 import pytest
 from django.core.management import call_command, execute_from_command_line
+from django.db import connections
 from django.utils import translation
 
 from ytcs.indicators.models import IndicatorValue, PopulationEstimate
@@ -19,8 +21,11 @@ def run(*args: str) -> str:
 
 
 def refused(capsys, *args: str) -> str:
-    """Run as the ``ytcs`` entry point does; the exit status must be 2 and the reason on standard error."""
-    with pytest.raises(SystemExit) as exit_:
+    """Run as the ``ytcs`` entry point does; the exit status must be 2 and the reason on standard error.
+
+    The entry point closes the database connections when it ends, which would end the test's transaction.
+    """
+    with pytest.raises(SystemExit) as exit_, mock.patch.object(connections, "close_all"):
         execute_from_command_line(["ytcs", "indicators", *args])
     assert exit_.value.code == 2
     captured = capsys.readouterr()
