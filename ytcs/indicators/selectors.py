@@ -8,6 +8,8 @@ or job (an ``AuditContext`` without an actor) sees every unit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,15 +57,18 @@ def require_unit_in_scope(context: AuditContext, ref: UnitRef) -> None:
 def _parsed(indicator: str, unit: str, period: str) -> tuple[Definition, UnitRef, Period]:
     """The three inputs, each checked; every problem found is reported at once."""
     errors: list[FieldError] = []
-    found: list[object] = []
-    for parse, text in ((current_definition, indicator), (resolve_unit, unit), (parse_period, period)):
+
+    def checked(parse: Callable[[str], Any], text: str) -> Any:
         try:
-            found.append(parse(text))
+            return parse(text)
         except DomainError as exc:
-            errors += exc.errors
+            errors.extend(exc.errors)
+            return None
+
+    parsed = (checked(current_definition, indicator), checked(resolve_unit, unit), checked(parse_period, period))
     if errors:
         raise DomainError(errors)
-    return found[0], found[1], found[2]  # type: ignore[return-value]
+    return parsed
 
 
 def indicator_value(*, context: AuditContext, indicator: str, unit: str, period: str,

@@ -80,3 +80,12 @@ def test_the_engine_counts_weekly_reports_as_the_surveillance_page_does(province
     assert [r.figures for r in engine] == [
         Figures(row.received, row.expected), Figures(row.on_time, row.expected),
         Figures(row.cases - row.late_cases, row.cases)]
+
+
+def test_a_rate_for_whole_years_refuses_a_year_in_progress(province):
+    with pytest.raises(DomainError) as refused:
+        indicator_value(context=AuditContext.system("t"), indicator="pop.crude_birth_rate", unit="98",
+                        period="2026", today=TODAY)
+    (error,) = refused.value.errors
+    assert (error.field, error.code) == ("period", "period_incomplete")
+    assert "31/12/2026" in error.message
