@@ -6,6 +6,7 @@ the definitions say, so the docs cannot drift from the computation.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import ytcs
@@ -136,7 +137,8 @@ def render_docs() -> str:
               "listed.", ""]
     for name in sorted(MEASURES):
         m = MEASURES[name]
-        params = ", ".join(f"`{k}` (default `{v}`)" for k, v in m.params.items()) or "none"
+        params = ", ".join(f"`{k}` (default `{json.dumps(v, ensure_ascii=False)}`)"
+                           for k, v in m.params.items()) or "none"
         kind = "weighted (shared through the crosswalk)" if m.weighted else "counted whole"
         lines += [f"### `{name}` ({m.aggregation.value}, {kind})", "", m.counts, "",
                   f"Parameters: {params}. Breakdowns: {', '.join(m.dimensions) or 'none'}.", ""]
