@@ -5,6 +5,7 @@ from ninja.security import django_auth
 
 from ytcs.clinical.api import router as clinical_router
 from ytcs.core.api import install_error_handlers
+from ytcs.indicators.api import router as indicators_router
 from ytcs.orgunits.api import router as orgunits_router
 from ytcs.people.api import router as people_router
 from ytcs.surveillance.api import router as surveillance_router
@@ -22,3 +23,4 @@ api.add_router("/orgunits/", orgunits_router)
 api.add_router("/people/", people_router)
 api.add_router("/clinical/", clinical_router)
 api.add_router("/surveillance/", surveillance_router)
+api.add_router("/indicators/", indicators_router)

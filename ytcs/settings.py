@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "ytcs.people",
     "ytcs.surveillance",
     "ytcs.clinical",
+    "ytcs.indicators",
     "ytcs.web",
     "ytcs.synth",
 ]

@@ -9,6 +9,15 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Nữ")
 
 
+class ResidenceStatus(models.TextChoices):
+    """Where the register counts a person (Luật Cư trú 2020): registered here permanently, temporarily, or
+    registered here permanently but temporarily away. Indicators choose their denominator by it."""
+
+    PERMANENT = "permanent", _("Thường trú")
+    TEMPORARY = "temporary", _("Tạm trú")
+    ABSENT = "absent", _("Tạm vắng")
+
+
 class Household(models.Model):
     code = models.CharField(_("mã hộ"), max_length=32, unique=True)
     village = models.ForeignKey(
@@ -100,6 +109,13 @@ class Resident(models.Model):
     completeness_pct = models.PositiveSmallIntegerField(
         _("mức đầy đủ của hồ sơ (%)"), default=0, editable=False,
         help_text="Share of the required record sections that are filled; see people.completeness",
+    )
+    residence_status = models.CharField(_("tình trạng cư trú"), max_length=10, choices=ResidenceStatus.choices,
+                                        default=ResidenceStatus.PERMANENT)
+    residence_status_from = models.DateField(_("tình trạng cư trú từ ngày"), null=True, blank=True)
+    residence_status_to = models.DateField(
+        _("tình trạng cư trú đến ngày"), null=True, blank=True,
+        help_text="Exclusive end; a temporary absence (tạm vắng) counts as at home outside [from, to)",
     )
 
     objects = ResidentQuerySet.as_manager()
