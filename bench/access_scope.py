@@ -22,7 +22,9 @@ import django  # noqa: E402
 django.setup()
 
 from ytcs.accounts.models import Role, User  # noqa: E402
+from ytcs.audit.context import AuditContext  # noqa: E402
 from ytcs.audit.services import audit_record  # noqa: E402
+from ytcs.audit.vocabulary import ResourceType  # noqa: E402
 from ytcs.orgunits.models import OrgUnit  # noqa: E402
 from ytcs.people.access import get_resident_for, scoped_residents  # noqa: E402
 from ytcs.people.models import Resident  # noqa: E402
@@ -100,15 +102,16 @@ def main() -> None:
 
         def open_one(user=user, pks=pks):
             fresh = User.objects.get(pk=user.pk)  # a new request: scope computed afresh
-            resident = get_resident_for(fresh, next(pks))
-            audit_record(
-                actor=fresh, action="view", resource_type="resident", resource_id=resident.pk, subject_ids=[resident.pk]
-            )
+            context = AuditContext(actor=fresh)
+            resident = get_resident_for(context, next(pks))
+            audit_record(context=context, action="view", resource_type=ResourceType.RESIDENT, resource_id=resident.pk,
+                         subject_ids=[resident.pk])
 
         def list_page(user=user):
             fresh = User.objects.get(pk=user.pk)
             page = list(scoped_residents(fresh).order_by("name_folded").values("pk", "full_name")[:50])
-            audit_record(actor=fresh, action="list", resource_type="resident", subject_ids=[r["pk"] for r in page])
+            audit_record(context=AuditContext(actor=fresh), action="list", resource_type=ResourceType.RESIDENT,
+                         subject_ids=[r["pk"] for r in page])
 
         print(f"{label:24} open+audit {timed(open_one, 500)} | list 50+audit {timed(list_page, 200)}")
 

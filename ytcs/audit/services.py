@@ -1,38 +1,35 @@
 """Writing audit events. Called explicitly by services and selectors, never from signals."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditEvent, AuditSubject
+from ytcs.audit.vocabulary import ResourceType
 
 
 def audit_record(
     *,
-    context: AuditContext | None = None,
-    actor: Any = None,
+    context: AuditContext,
     action: str,
-    resource_type: str,
+    resource_type: ResourceType | str,
     resource_id: str | int = "",
     subject_ids: Iterable[int] = (),
     changes: dict | None = None,
-    request: HttpRequest | None = None,
     outcome: str = "ok",
 ) -> AuditEvent:
     """Append one audit event and the residents it exposed.
 
-    ``context`` says who acted and from where (``AuditContext``); ``actor`` and ``request`` are the older
-    way of saying the same and are being replaced by it. ``changes`` maps field name to ``[before, after]``;
-    callers pass only fields that are safe to keep in the trail. The event and its subjects are written in
-    one transaction (the caller's, when there is one).
+    ``context`` says who acted and from where (``AuditContext``); ``resource_type`` is a member of the
+    vocabulary (``ValueError`` otherwise, so a new kind of record cannot slip into the trail unnamed).
+    ``changes`` maps field name to ``[before, after]``; callers pass only fields that are safe to keep in the
+    trail. The event and its subjects are written in one transaction (the caller's, when there is one).
     """
-    if context is None:
-        context = AuditContext.from_request(request) if request is not None else AuditContext()
-        if actor is not None or request is None:
-            context = AuditContext(actor, context.ip_address, context.client, context.request_id, context.job)
+    try:
+        resource_type = ResourceType(resource_type)
+    except ValueError:
+        raise ValueError(f"{resource_type!r} is not a ResourceType (ytcs.audit.vocabulary)") from None
     actor = context.actor
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     with transaction.atomic(savepoint=False):

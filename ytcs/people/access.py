@@ -2,7 +2,7 @@
 
 Views, API endpoints and the selectors of every app reach ``Resident`` and ``Household`` rows only through
 these functions (``accounts/tests/test_one_door.py`` fails the build when an edge queries them directly).
-Each takes who asks as an ``AuditContext`` (or, for edges not yet converted, a user and their request).
+Each takes who asks as an ``AuditContext``.
 Each is the generic access check (:func:`~ytcs.accounts.scope.get_in_scope`) applied to the register: a
 record outside the user's search scope answers 404 exactly like one that does not exist, and a refused
 attempt on one that exists is audited as ``denied`` naming the person.
@@ -13,11 +13,9 @@ residents too, and this keeps their import to the door alone, not the register's
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from ytcs.accounts.models import User
 from ytcs.accounts.scope import get_in_scope, search_scope
@@ -35,20 +33,19 @@ def scoped_households(user: User) -> QuerySet[Household]:
     return Household.objects.filter(search_scope(user).q("commune"))
 
 
-def get_resident_for(user: User | AuditContext, pk: Any, *, request: HttpRequest | None = None) -> Resident:
-    """The resident with ``pk`` if ``user`` may open it; 404 for absent and out-of-scope alike.
+def get_resident_for(context: AuditContext, pk: Any) -> Resident:
+    """The resident with ``pk`` if ``context.actor`` may open it; 404 for absent and out-of-scope alike.
 
     A refused attempt on a record that exists is written to the audit trail
     (action ``denied``) so probing shows up in "who tried to see this person".
     """
-    context = _context(user, request)
     residents = Resident.objects.select_related("commune", "village", "household")
     return get_in_scope(residents, pk, scope=search_scope(context.actor), context=context)
 
 
-def get_household_for(user: User | AuditContext, pk: Any, *, request: HttpRequest | None = None) -> Household:
-    """The household with ``pk`` if ``user`` may open it; 404 otherwise (a refusal audited naming its members)."""
-    context = _context(user, request)
+def get_household_for(context: AuditContext, pk: Any) -> Household:
+    """The household with ``pk`` if ``context.actor`` may open it; 404 otherwise (a refusal audited naming its
+    members)."""
     households = Household.objects.select_related("commune", "village")
     return get_in_scope(households, pk, scope=search_scope(context.actor), context=context, subjects=_members)
 
@@ -58,24 +55,13 @@ def _members(household_id: int) -> list[int]:
     return list(Resident.objects.filter(household_id=household_id).values_list("pk", flat=True))
 
 
-def get_resident_record_for(
-    user: User | AuditContext, queryset: QuerySet, pk: Any, *, request: HttpRequest | None = None
-) -> Any:
-    """The row ``pk`` of ``queryset`` (a model with a ``resident`` link) if ``user`` may open its resident.
+def get_resident_record_for(context: AuditContext, queryset: QuerySet, pk: Any) -> Any:
+    """The row ``pk`` of ``queryset`` (a model with a ``resident`` link) if ``context.actor`` may open its
+    resident.
 
     Visits, problem-list entries and other per-person records are reached through their resident's scope,
     so they answer 404 exactly when the resident would; a refusal is audited as one on that record, naming
     its resident.
     """
-    context = _context(user, request)
     rows = queryset.select_related("resident__commune", "resident__village", "resident__household")
     return get_in_scope(rows, pk, scope=search_scope(context.actor), field="resident__commune", context=context)
-
-
-def _context(user: User | AuditContext, request: HttpRequest | None) -> AuditContext:
-    """Who asks: an ``AuditContext`` as given, or one built from a user and the request they sent."""
-    if isinstance(user, AuditContext):
-        return user
-    if request is None:
-        return AuditContext(actor=user)
-    return replace(AuditContext.from_request(request), actor=user)

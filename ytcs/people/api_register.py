@@ -192,7 +192,7 @@ def _resident_fields(request: HttpRequest, payload: ResidentIn, *, member: bool 
     if "village" in values:
         values["village"] = _unit(values["village"], OrgUnit.Level.VILLAGE)
     if values.get("household") is not None:
-        values["household"] = get_household_for(request.user, values["household"], request=request)
+        values["household"] = get_household_for(AuditContext.from_request(request), values["household"])
     return ResidentFields(**values)
 
 
@@ -212,7 +212,7 @@ def _conflict(exc: DuplicatesFound, *, members: bool) -> Status:
 def _for_writing(request: HttpRequest, resident_id: int) -> tuple[AuditContext, Resident]:
     """The resident a write is about: 404 outside the search scope, 403 where the user may not capture."""
     context = AuditContext.from_request(request)
-    resident = get_resident_for(request.user, resident_id, request=request)
+    resident = get_resident_for(AuditContext.from_request(request), resident_id)
     require_capture_of_record(context, resident)
     return context, resident
 
@@ -340,12 +340,12 @@ def household_post(request: HttpRequest, payload: HouseholdIn) -> Status:
 def household_patch(request: HttpRequest, household_id: int, payload: HouseholdIn) -> Household:
     """Change the household's code, village, address or head (a member, by id)."""
     context = AuditContext.from_request(request)
-    household = get_household_for(request.user, household_id, request=request)
+    household = get_household_for(AuditContext.from_request(request), household_id)
     require_capture_of_record(context, household)
     values = payload.dict(exclude_unset=True, include={"code", "village", "address", "head"})
     if "village" in values:
         values["village"] = _unit(values["village"], OrgUnit.Level.VILLAGE)
     if values.get("head") is not None:
-        values["head"] = get_resident_for(request.user, values["head"], request=request)
+        values["head"] = get_resident_for(AuditContext.from_request(request), values["head"])
     household = household_update(context=context, household=household, fields=HouseholdFields(**values))
     return household_with_members(request, household)

@@ -76,7 +76,7 @@ def household_list(
 
 def household_view(*, context: AuditContext, pk: Any) -> Household:
     """The household ``pk`` with the members the actor may open (``shown_members``); audited naming them."""
-    household = get_household_for(context.actor, pk)
+    household = get_household_for(context, pk)
     household.shown_members = household_members(context.actor, household)
     audit_record(context=context, action=AuditAction.VIEW, resource_type=ResourceType.HOUSEHOLD,
                  resource_id=household.pk, subject_ids=[m.pk for m in household.shown_members])

@@ -62,7 +62,7 @@ def _audit_read(context: AuditContext, resident: Resident, action: str, changes:
 
 
 def _open(context: AuditContext, pk: Any) -> Resident:
-    return get_resident_for(context.actor, pk)
+    return get_resident_for(context, pk)
 
 
 def resident_view(*, context: AuditContext, pk: Any) -> Resident:

@@ -246,7 +246,7 @@ def resident_detail(*, context: AuditContext, pk: int | str) -> ResidentDetail:
     with the override) see them masked (``masker``).
     """
     actor = context.actor
-    resident = get_resident_for(actor, pk)
+    resident = get_resident_for(context, pk)
     members: QuerySet = Resident.objects.none()
     if resident.household_id:
         members = (

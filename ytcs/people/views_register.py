@@ -146,7 +146,7 @@ def member_row(request: HttpRequest) -> HttpResponse:
 def _open_for_writing(request: HttpRequest, resident_id: int) -> tuple[AuditContext, Resident]:
     """The resident, for a page that writes: 404 outside the search scope, 403 where the user may not capture."""
     context = AuditContext.from_request(request)
-    resident = get_resident_for(request.user, resident_id, request=request)
+    resident = get_resident_for(context, resident_id)
     require_capture_of_record(context, resident)
     return context, resident
 
@@ -157,7 +157,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
     form = f.ResidentForm(request.POST or None, instance=resident, commune=resident.commune)
     if request.method == "POST" and form.is_valid():
         fields = form.resident_fields()
-        fresh = get_resident_for(request.user, resident_id, request=request)
+        fresh = get_resident_for(context, resident_id)
         try:
             resident_update(context=context, resident=fresh, fields=fields)
         except DomainError as exc:

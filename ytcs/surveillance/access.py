@@ -98,4 +98,4 @@ def visible_resident(context: AuditContext, pk: Any) -> Resident:
     """
     if as_pk(pk) is None:
         raise OutOfScope
-    return get_resident_for(context.actor, pk)
+    return get_resident_for(context, pk)

@@ -93,9 +93,9 @@ def test_inactive_unattached_and_anonymous_users_see_nothing(world, residents):
 def test_user_of_a_merged_commune_works_on_the_commune_it_became(world, residents):
     user = UserFactory(role=Role.STATION_STAFF, org_unit=world.old_commune)
     assert seen(user, residents) == {"a1", "a2", "a"}
-    assert get_resident_for(user, residents["a1"].pk) == residents["a1"]
+    assert get_resident_for(AuditContext(user), residents["a1"].pk) == residents["a1"]
     with pytest.raises(Http404):
-        get_resident_for(user, residents["b"].pk)
+        get_resident_for(AuditContext(user), residents["b"].pk)
     require_capture(user, world.commune_a)
     with pytest.raises(OutOfScope):
         require_capture(user, world.old_commune)

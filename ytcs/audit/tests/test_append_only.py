@@ -3,13 +3,16 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction, AuditEvent, AuditSubject
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 
 
 @pytest.fixture
 def event(db) -> AuditEvent:
-    return audit_record(actor=None, action=AuditAction.VIEW, resource_type="resident", resource_id=7, subject_ids=[7])
+    return audit_record(context=AuditContext.system("test"), action=AuditAction.VIEW,
+                        resource_type=ResourceType.RESIDENT, resource_id=7, subject_ids=[7])
 
 
 def test_orm_refuses_updates_and_deletes(event):
@@ -61,8 +64,8 @@ def test_database_refuses_raw_delete_on_postgresql_and_sqlite_keeps_flushable(ev
 def test_audit_record_keeps_who_what_where_and_each_subject_once(rf, db):
     request = rf.get("/x/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="ytcs-android/1.0", HTTP_X_REQUEST_ID="r-1")
     event = audit_record(
-        actor=None, action=AuditAction.UPDATE, resource_type="resident", resource_id=5,
-        subject_ids=[5, 6, 5], changes={"phone": ["0912345678", "0987654321"]}, request=request,
+        context=AuditContext.from_request(request), action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT,
+        resource_id=5, subject_ids=[5, 6, 5], changes={"phone": ["0912345678", "0987654321"]},
     )
     assert (event.ip_address, event.client, event.request_id) == ("10.1.2.3", "ytcs-android/1.0", "r-1")
     assert sorted(event.subjects.values_list("resident_id", flat=True)) == [5, 6]
@@ -82,10 +85,18 @@ def test_client_address_behind_a_trusted_proxy(rf, settings):
 @pytest.mark.django_db(transaction=True)
 def test_transactional_tests_can_still_empty_the_trail_between_tests():
     """Live-server (end-to-end) tests flush tables after each test; the triggers must allow that."""
-    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, resource_type="session", subject_ids=[1])
+    audit_record(context=AuditContext(), action=AuditAction.LOGIN_FAILED, resource_type=ResourceType.USER,
+                 subject_ids=[1])
     assert AuditEvent.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_trail_is_empty_again_after_a_transactional_test():
     assert not AuditEvent.objects.exists() and not AuditSubject.objects.exists()
+
+
+def test_an_event_about_anything_but_a_vocabulary_member_is_refused(db):
+    for legacy in ("resident", "resident_timeline", "people.Resident.fhir"):
+        with pytest.raises(ValueError, match="ResourceType"):
+            audit_record(context=AuditContext.system("test"), action=AuditAction.VIEW, resource_type=legacy)
+    assert not AuditEvent.objects.exists()

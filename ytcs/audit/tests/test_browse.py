@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from ytcs.accounts.models import Role
 from ytcs.accounts.tests.factories import UserFactory
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction, AuditEvent
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 
 
 @pytest.fixture
@@ -21,10 +23,13 @@ def trail(world, residents):
     nurse = UserFactory(username="y_ta", role=Role.STATION_STAFF, org_unit=world.commune_a)
     other = UserFactory(username="y_ta_b", role=Role.STATION_STAFF, org_unit=world.commune_b)
     a1, a2, b = residents["a1"].pk, residents["a2"].pk, residents["b"].pk
-    audit_record(actor=nurse, action=AuditAction.LIST, resource_type="resident", subject_ids=[a1, a2])
-    audit_record(actor=nurse, action=AuditAction.VIEW, resource_type="resident", resource_id=a1, subject_ids=[a1])
-    audit_record(actor=other, action=AuditAction.VIEW, resource_type="resident", resource_id=b, subject_ids=[b])
-    audit_record(actor=nurse, action=AuditAction.EXPORT, resource_type="resident", subject_ids=[a2])
+    resident = ResourceType.RESIDENT
+    audit_record(context=AuditContext(nurse), action=AuditAction.LIST, resource_type=resident, subject_ids=[a1, a2])
+    audit_record(context=AuditContext(nurse), action=AuditAction.VIEW, resource_type=resident, resource_id=a1,
+                 subject_ids=[a1])
+    audit_record(context=AuditContext(other), action=AuditAction.VIEW, resource_type=resident, resource_id=b,
+                 subject_ids=[b])
+    audit_record(context=AuditContext(nurse), action=AuditAction.EXPORT, resource_type=resident, subject_ids=[a2])
     return {"nurse": nurse, "other": other, "a1": a1, "a2": a2, "b": b}
 
 
@@ -86,7 +91,8 @@ def test_reading_the_trail_is_itself_audited(client, admin, trail):
 
 def test_the_list_is_paginated(client, admin, db):
     for n in range(55):
-        audit_record(actor=admin, action=AuditAction.SEARCH, resource_type="resident", resource_id=n)
+        audit_record(context=AuditContext(admin), action=AuditAction.SEARCH, resource_type=ResourceType.RESIDENT,
+                     resource_id=n)
     client.force_login(admin)
     first = client.get("/audit/", {"action": "search"})
     second = client.get("/audit/", {"action": "search", "page": 2})

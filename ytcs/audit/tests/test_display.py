@@ -8,6 +8,7 @@ from django.utils import translation
 
 from ytcs.accounts.models import Role
 from ytcs.accounts.tests.factories import UserFactory
+from ytcs.audit.context import AuditContext
 from ytcs.audit.display import (
     KNOWN_DATA_TYPES,
     change_list,
@@ -16,6 +17,7 @@ from ytcs.audit.display import (
     resource_label,
     role_label,
 )
+from ytcs.audit.models import AuditEvent
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
 from ytcs.core.tests.po import PACKAGE
@@ -139,9 +141,10 @@ def test_the_weekly_report_lines_name_the_diseases():
 @pytest.mark.django_db
 def test_the_audit_page_shows_labels_and_the_filter_offers_data_types_by_name(client, world):
     admin = UserFactory(username="quantri", role=Role.SYSTEM_ADMIN, org_unit=world.country)
-    audit_record(actor=admin, action="update", resource_type="user", resource_id=admin.pk,
+    audit_record(context=AuditContext(admin), action="update", resource_type=ResourceType.USER, resource_id=admin.pk,
                  changes={"role": [None, "system_admin"], "org_unit": [None, world.country.pk]})
-    audit_record(actor=admin, action="list", resource_type="people.DuplicateCandidate", changes={"status": "new"})
+    audit_record(context=AuditContext(admin), action="list", resource_type=ResourceType.DUPLICATE_CANDIDATE,
+                 changes={"status": "new"})
     client.force_login(admin)
     page = client.get(reverse("audit:list")).content.decode()
     assert "<td>Quản trị hệ thống</td>" in page and "<td>Người dùng</td>" in page
@@ -168,11 +171,11 @@ def test_events_stored_with_a_legacy_code_come_up_under_their_member(client, wor
     vocabulary, and "who saw this person" finds a legacy row that names the person only by its record id."""
     admin = UserFactory(role=Role.SYSTEM_ADMIN, org_unit=world.country)
     person = residents["a1"].pk
-    audit_record(actor=admin, action="view", resource_type="people.Resident.fhir", resource_id=person)
-    audit_record(actor=admin, action="view", resource_type="resident_timeline", resource_id=person)
-    audit_record(actor=admin, action="view", resource_type=ResourceType.RESIDENT, resource_id=person,
+    for legacy in ("people.Resident.fhir", "resident_timeline"):  # stored before the vocabulary existed
+        AuditEvent.objects.create(actor=admin, action="view", resource_type=legacy, resource_id=str(person))
+    audit_record(context=AuditContext(admin), action="view", resource_type=ResourceType.RESIDENT, resource_id=person,
                  subject_ids=[person])
-    audit_record(actor=admin, action="view", resource_type=ResourceType.HOUSEHOLD, resource_id=1)
+    audit_record(context=AuditContext(admin), action="view", resource_type=ResourceType.HOUSEHOLD, resource_id=1)
     client.force_login(admin)
     found = client.get(reverse("audit:list"), {"resource_type": "people.Resident"}).context["page"]
     assert sorted(e.resource_type for e in found) == ["people.Resident", "people.Resident.fhir", "resident_timeline"]

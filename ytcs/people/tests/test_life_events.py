@@ -6,6 +6,7 @@ import pytest
 from django.http import Http404
 
 from ytcs.accounts.models import Role
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditEvent
 from ytcs.core.errors import DomainError, NotAllowed, OutOfScope
 from ytcs.people.access import get_resident_for, scoped_residents
@@ -112,8 +113,8 @@ def test_move_out_keeps_history_and_switches_scope(world, family):
     # Scope follows the current commune.
     assert not scoped_residents(world["nurse_a"]).filter(pk=mother.pk).exists()
     with pytest.raises(Http404):
-        get_resident_for(world["nurse_a"], mother.pk)
-    assert get_resident_for(world["nurse_b"], mother.pk) == mother
+        get_resident_for(AuditContext(world["nurse_a"]), mother.pk)
+    assert get_resident_for(AuditContext(world["nurse_b"]), mother.pk) == mother
     # The old commune still counts her for the time she lived there.
     assert mother in residents_living_in(commune=world["commune_a"], on=before_move)
     assert mother not in residents_living_in(commune=world["commune_a"], on=moved_on)

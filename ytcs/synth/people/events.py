@@ -22,8 +22,10 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.completeness import bulk_record_sections, record_completeness
@@ -194,7 +196,7 @@ def life_events_synthesise(
             start=start, end=end, seconds=0.0,
         )
         audit_record(
-            actor=None, action=AuditAction.UPDATE, resource_type="people.Resident",
+            context=AuditContext.system("synth-events"), action=AuditAction.UPDATE, resource_type=ResourceType.RESIDENT,
             resource_id=f"synth-events:{province.code}",
             changes={"synth_events": [None, {
                 "province": province.code, "years": years, "seed": seed, "start": start.isoformat(),

@@ -18,8 +18,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.core.text import fold
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people.models import Household, Resident
@@ -170,7 +172,7 @@ def population_synthesise(
                 on_progress=on_progress,
             )
         audit_record(
-            actor=None, action=AuditAction.CREATE, resource_type="people.Resident",
+            context=AuditContext.system("synth"), action=AuditAction.CREATE, resource_type=ResourceType.RESIDENT,
             resource_id=f"synth:{province.code}",
             changes={"synth": [None, {"province": province.code, "people": people, "seed": seed,
                                       "as_of": as_of.isoformat(), "mode": str(mode)}]},

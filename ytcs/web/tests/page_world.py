@@ -16,6 +16,7 @@ from ytcs.accounts.models import Role, User
 from ytcs.accounts.services import user_create
 from ytcs.audit.context import AuditContext
 from ytcs.audit.services import audit_record
+from ytcs.audit.vocabulary import ResourceType
 from ytcs.clinical.models import Condition, Encounter
 from ytcs.orgunits.models import OrgUnit
 from ytcs.orgunits.tests.factories import OrgUnitFactory
@@ -174,7 +175,7 @@ def build_page_world(client: Client) -> PageWorld:
     kept, removed, candidate, merge = _duplicates(nurse, units)
     encounter, condition = _visit(client, nurse, patient)
     case, overdue, open_alert, signal = _surveillance(nurse, users[Role.PROVINCIAL], units, patient)
-    audit_record(actor=None, action="update", resource_type="user", resource_id=users[Role.STATION_HEAD].pk,
-                 changes={"is_active": [True, False]})
+    audit_record(context=AuditContext.system("users deactivate"), action="update", resource_type=ResourceType.USER,
+                 resource_id=users[Role.STATION_HEAD].pk, changes={"is_active": [True, False]})
     return PageWorld(units, users, household, patient, child, kept, removed, candidate, merge, encounter, condition,
                      case, overdue, open_alert, signal, allergy)
