@@ -41,7 +41,7 @@ from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
-from ytcs.core.errors import OutOfScope
+from ytcs.core.errors import NotAllowed, OutOfScope
 from ytcs.orgunits.models import OrgUnit, OrgUnitSuccession
 from ytcs.orgunits.selectors import current_units_for
 
@@ -245,8 +245,17 @@ def capture_scope(user: User) -> Scope:
     return _home_scope(user)
 
 
-def require_capture(user: User, unit: OrgUnit, *, village: OrgUnit | None = None) -> None:
-    """Refuse (404) a write placed at ``unit`` (a commune) and ``village`` outside the capture scope.
+def require_capture(
+    user: User,
+    unit: OrgUnit,
+    *,
+    village: OrgUnit | None = None,
+    seen: Callable[[User], Scope] | None = None,
+) -> None:
+    """The refusal rule for a write placed at ``unit`` (a commune, or a village) and ``village``: return when
+    the user captures data there; otherwise 403 (:class:`NotAllowed`) when they can see the place — ``seen``,
+    the aggregate scope for a place, the search scope for a record someone opened — and 404
+    (:class:`OutOfScope`) when they cannot, or the unit no longer exists. Every app's writes ask here.
 
     Writes go only to current units; a village health worker must name the village.
     """
@@ -254,8 +263,11 @@ def require_capture(user: User, unit: OrgUnit, *, village: OrgUnit | None = None
         unit, village = unit.parent, unit
     if not unit.is_current or (village is not None and not village.is_current):
         raise OutOfScope
-    if not capture_scope(user).covers_place(unit, village):
-        raise OutOfScope
+    if capture_scope(user).covers_place(unit, village):
+        return
+    if (seen or aggregate_scope)(user).covers_place(unit, village):
+        raise NotAllowed
+    raise OutOfScope
 
 
 def require_aggregate(user: User, unit: OrgUnit) -> None:

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import require_capture
+from ytcs.accounts.scope import require_capture, search_scope
 from ytcs.audit.context import AuditContext
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
 from ytcs.clinical.models import Condition, ConditionStatus, Diagnosis, Encounter, PrescriptionLine
 from ytcs.clinical.vitals import VITAL_FIELDS, Alert, vitals_alerts
+from ytcs.core.errors import NotAllowed, OutOfScope
 from ytcs.people.access import get_resident_for, get_resident_record_for
 from ytcs.people.models import Resident
 
@@ -40,8 +40,8 @@ def may_capture(actor: User, resident: Resident) -> bool:
     """Whether the pages offer writes on ``resident``'s clinical data (record or correct a visit, keep the
     problem list): exactly when ``services.ensure_capture`` would let them through."""
     try:
-        require_capture(actor, resident.commune, village=resident.village)
-    except Http404:
+        require_capture(actor, resident.commune, village=resident.village, seen=search_scope)
+    except (NotAllowed, OutOfScope):
         return False
     return True
 

@@ -10,7 +10,6 @@ from datetime import UTC, date
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -32,7 +31,7 @@ from ytcs.clinical.models import (
 )
 from ytcs.clinical.validation import encounter_errors
 from ytcs.clinical.vitals import VITAL_FIELDS, bmi_of
-from ytcs.core.errors import DomainError, FieldError, NotAllowed
+from ytcs.core.errors import DomainError, FieldError, NotAllowed, OutOfScope
 from ytcs.orgunits.models import FacilityKind, HealthFacility, OrgUnit
 from ytcs.people.models import Resident
 
@@ -51,10 +50,9 @@ def ensure_capture(*, context: AuditContext, resident: Resident, record: Encount
     records); 404 when they cannot even open it. Either refusal is audited as ``denied`` naming the resident,
     as the access module does for reads.
     """
-    actor = context.actor
     try:
-        require_capture(actor, resident.commune, village=resident.village)
-    except Http404:
+        require_capture(context.actor, resident.commune, village=resident.village, seen=search_scope)
+    except (NotAllowed, OutOfScope):
         target = record or resident
         audit_record(
             context=context,
@@ -64,8 +62,6 @@ def ensure_capture(*, context: AuditContext, resident: Resident, record: Encount
             subject_ids=[resident.pk],
             outcome="denied",
         )
-        if search_scope(actor).covers_place(resident.commune, resident.village):
-            raise NotAllowed from None
         raise
 
 

@@ -1,7 +1,8 @@
 """Who may write where in the register: the refusal rule of ``docs/architecture.md`` applied to its writes.
 
 Every write of the register is placed somewhere: a registration at a commune (and village), a change of a
-record at the place the record lies. The answer is one of three, and only this module decides it:
+record at the place the record lies. The answer is one of three, decided by the access module
+(``accounts.scope.require_capture``) for every app; this module applies it to the register and audits:
 
 - the actor captures data there (``capture_scope``: the station roles in their commune, a village health
   worker in their village): the write goes ahead;
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import Scope, aggregate_scope, capture_communes, capture_scope, search_scope
+from ytcs.accounts.scope import Scope, aggregate_scope, capture_communes, require_capture, search_scope
 from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
@@ -40,15 +41,9 @@ def require_capture_of(actor: User, commune: OrgUnit, village: OrgUnit | None = 
     village of another of the actor's communes than ``commune`` is then left to the input checks (a 422 that
     names the field), while a village outside their scope is a 404 like any unit there.
     """
-    if not commune.is_current or (village is not None and not village.is_current):
-        raise OutOfScope
-    if village is not None and village.parent_id != commune.pk:
+    if village is not None and village.parent_id != commune.pk and village.parent is not None:
         commune = village.parent
-    if capture_scope(actor).covers_place(commune, village):
-        return
-    if seen(actor).covers_place(commune, village):
-        raise NotAllowed
-    raise OutOfScope
+    require_capture(actor, commune, village=village, seen=seen)
 
 
 def require_capture_of_record(context: AuditContext, record: Resident | Household) -> None:

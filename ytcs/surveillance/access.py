@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from ytcs.accounts.scope import aggregate_scope, capture_scope
+from ytcs.accounts.scope import aggregate_scope
+from ytcs.accounts.scope import require_capture as scope_require_capture
 from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction
 from ytcs.audit.services import audit_record
@@ -85,10 +86,13 @@ def require_capture(
     changes: dict | None = None,
     subject_ids: Iterable[int] = (),
 ) -> None:
-    """403 when the user, who can see ``unit``, may not enter data there; the refusal is audited."""
-    if not capture_scope(context.actor).covers(unit):
+    """The access module's refusal rule for a report placed at ``unit`` (visible to the user already): 403
+    when they may not enter data there, with the reason; the refusal is audited."""
+    try:
+        scope_require_capture(context.actor, unit)
+    except (NotAllowed, OutOfScope):
         audit_refusal(context, resource_type, changes=changes, subject_ids=subject_ids)
-        raise not_allowed_to_capture()
+        raise not_allowed_to_capture() from None
 
 
 def visible_resident(context: AuditContext, pk: Any) -> Resident:

@@ -243,9 +243,9 @@ def weekly_report_unit(unit_id: int | str | None, *, context: AuditContext) -> O
             raise NotAllowed(_("Tài khoản chưa gắn với đơn vị nào."))
     else:
         unit = visible_unit(context, unit_id, resource_type=kind, field="unit")
-    require_capture(context, unit, resource_type=kind, changes={"unit": unit.pk})
     if not unit.is_current:
         raise DomainError.one("unit_id", "invalid", _("Đơn vị này không còn hiện hành."))
+    require_capture(context, unit, resource_type=kind, changes={"unit": unit.pk})
     return unit
 
 

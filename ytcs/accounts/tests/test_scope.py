@@ -25,6 +25,7 @@ from ytcs.accounts.scope import (
 from ytcs.accounts.tests.factories import UserFactory
 from ytcs.audit.context import AuditContext
 from ytcs.audit.models import AuditAction, AuditEvent
+from ytcs.core.errors import NotAllowed
 from ytcs.orgunits.models import OrgUnit, OrgUnitRollup
 from ytcs.orgunits.tests.factories import MERGER_DAY, abolished_unit
 from ytcs.people.access import get_resident_for, scoped_residents
@@ -163,11 +164,15 @@ def test_station_staff_captures_only_into_own_commune_and_current_units(world):
 
 
 def test_viewer_roles_capture_nothing(world):
+    """They see the commune's figures, so a write there is an action their role may not take (403), not a
+    place that does not exist for them (404)."""
     for role, unit in ((Role.PROVINCIAL, world.province_p), (Role.NATIONAL_VIEWER, world.country),
                        (Role.SYSTEM_ADMIN, world.country)):
         user = UserFactory(role=role, org_unit=unit)
-        with pytest.raises(OutOfScope):
+        with pytest.raises(NotAllowed):
             require_capture(user, world.commune_a)
+        with pytest.raises(OutOfScope):  # another province: 404 whatever the role
+            require_capture(UserFactory(role=role, org_unit=world.province_q), world.commune_a)
 
 
 def test_aggregate_checks_and_units_stay_inside_the_home_subtree(world):
