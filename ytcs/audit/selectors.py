@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -14,6 +15,9 @@ from ytcs.audit.display import data_type_groups
 from ytcs.audit.models import AuditAction, AuditEvent, AuditSubject
 from ytcs.audit.services import audit_record
 from ytcs.audit.vocabulary import ResourceType
+from ytcs.core.errors import NotAllowed
+from ytcs.people.access import get_resident_for
+from ytcs.people.models import Resident
 
 PAGE_SIZE = 50
 
@@ -91,3 +95,14 @@ def audit_event_page(
         subject_ids=subject_ids,
     )
     return result
+
+
+def resident_trail_open(*, context: AuditContext, pk: Any) -> Resident:
+    """The resident whose trail is asked for: 404 unless the reader may open the person (the door audits
+    that refusal); 403 for a reader who may open them but reads no trail, that refusal audited here."""
+    resident = get_resident_for(context, pk)
+    if not is_system_admin(context.actor):
+        audit_record(context=context, action=AuditAction.DENIED, resource_type=ResourceType.AUDIT_EVENT,
+                     resource_id=f"resident:{resident.pk}", subject_ids=[resident.pk], outcome="denied")
+        raise NotAllowed
+    return resident

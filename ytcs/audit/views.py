@@ -8,13 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ytcs.accounts.models import User
-from ytcs.accounts.scope import OutOfScope, is_system_admin
+from ytcs.accounts.scope import OutOfScope
 from ytcs.audit.context import AuditContext
 from ytcs.audit.display import event_views
 from ytcs.audit.forms import AuditFilterForm
-from ytcs.audit.selectors import AuditFilter, audit_event_page, require_audit_reader, residents_seen_count
-from ytcs.core.errors import NotAllowed
-from ytcs.people.access import get_resident_for
+from ytcs.audit.selectors import (
+    AuditFilter,
+    audit_event_page,
+    require_audit_reader,
+    resident_trail_open,
+    residents_seen_count,
+)
 
 
 @login_required
@@ -33,9 +37,7 @@ def audit_resident(request: HttpRequest, pk: int) -> HttpResponse:
     The person must be one the reader may open (404 otherwise, the attempt audited by the door); someone who
     may open them but is no audit reader may not take this action (403).
     """
-    resident = get_resident_for(AuditContext.from_request(request), pk)
-    if not is_system_admin(request.user):
-        raise NotAllowed
+    resident = resident_trail_open(context=AuditContext.from_request(request), pk=pk)
     form = AuditFilterForm(request.GET or None)
     filters = replace(form.to_filter(), resident_id=pk)
     extra = {"resident_pk": pk, "resident": {"pk": resident.pk, "full_name": resident.full_name}}

@@ -177,5 +177,7 @@ def _commune_records(world: GuardWorld, commune: OrgUnit, author: User, disease:
     if len(members) == 2:
         pair = DuplicateCandidate.objects.create(left=members[0], right=members[1], commune=commune, score=12.0,
                                                  level="possible")
-        # a pair is reviewed by the commune's station: a village worker sees only one of the two
-        world.add(Record("duplicate", pair, commune, None, (members[0].pk, members[1].pk)))
+        # a pair is seen by whoever may open both: the commune's station, or the village worker of a village
+        # where both live (with several residents a place the first two can share a village)
+        shared = members[0].village if members[0].village_id == members[1].village_id else None
+        world.add(Record("duplicate", pair, commune, shared, (members[0].pk, members[1].pk)))

@@ -25,9 +25,6 @@ COPIES = int(os.environ.get("YTCS_LEAK_COPIES", "1"))
 # (the refusal rule), "acts without the right", "success not audited" / "refusal not audited" (no audit row
 # naming the person), "write not audited". ``bench/leak_probe.py`` prints an example of each.
 KNOWN_LEAKS_BY_ENDPOINT: dict[str, set[str]] = {
-    'GET /audit/resident/{pk}/': {
-        'refusal not audited',
-    },
     'POST /people/register/household/new/ [body village]': {
         'refused in scope (403)',  # a village health worker registers through the API; the web form is the station's
     },
