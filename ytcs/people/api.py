@@ -52,6 +52,9 @@ class ResidentOut(Schema):
     emergency_contact_name: str
     emergency_contact_relationship: str
     emergency_contact_phone: str
+    residence_status: str
+    residence_status_from: str | None
+    residence_status_to: str | None
     date_of_death: str | None
     cause_of_death_icd10: str
     completeness_pct: int
@@ -68,6 +71,14 @@ class ResidentOut(Schema):
     @staticmethod
     def resolve_bhyt_valid_to(obj: Resident) -> str | None:
         return obj.bhyt_valid_to.isoformat() if obj.bhyt_valid_to else None
+
+    @staticmethod
+    def resolve_residence_status_from(obj: Resident) -> str | None:
+        return obj.residence_status_from.isoformat() if obj.residence_status_from else None
+
+    @staticmethod
+    def resolve_residence_status_to(obj: Resident) -> str | None:
+        return obj.residence_status_to.isoformat() if obj.residence_status_to else None
 
     @staticmethod
     def resolve_date_of_death(obj: Resident) -> str | None:

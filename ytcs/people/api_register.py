@@ -84,6 +84,9 @@ class ResidentIn(Schema):
     emergency_contact_name: str | None = None
     emergency_contact_relationship: str | None = None
     emergency_contact_phone: str | None = None
+    residence_status: str | None = None  # permanent (thường trú), temporary (tạm trú), absent (tạm vắng)
+    residence_status_from: datetime.date | None = None
+    residence_status_to: datetime.date | None = None
     # The answer "another person" to the likely duplicates a 409 named (registration only): their ids, and why.
     not_duplicate_of: list[int] | None = None
     not_duplicate_reason: str | None = None

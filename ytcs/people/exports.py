@@ -136,7 +136,8 @@ def _rows(instance: models.Model, names: tuple[str, ...]) -> list[tuple[str, str
 
 def record_display(resident: Resident, *, masker: Masker) -> list[DisplaySection]:
     """The record in QĐ 831 order with Vietnamese labels, omitting empty fields."""
-    names = ("full_name", "sex", "birth_date", "ethnicity", "religion", "occupation", "cccd",
+    names = ("full_name", "sex", "birth_date", "ethnicity", "religion", "occupation", "residence_status",
+             "residence_status_from", "residence_status_to", "cccd",
              "social_insurance_number", "bhyt_card_number", "bhyt_valid_from", "bhyt_valid_to",
              "bhyt_primary_care_facility_name", "phone", "emergency_contact_name", "emergency_contact_relationship",
              "emergency_contact_phone", "date_of_death", "cause_of_death_icd10")

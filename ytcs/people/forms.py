@@ -77,9 +77,12 @@ class ResidentForm(CoerceOnly, forms.ModelForm):
         model = Resident
         fields = RESIDENT_FIELDS
         widgets = {"birth_date": DATE, "bhyt_valid_from": DATE, "bhyt_valid_to": DATE,
+                   "residence_status_from": DATE, "residence_status_to": DATE,
                    "cccd": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                    "phone": forms.TextInput(attrs={"inputmode": "tel"}),
                    "ethnicity": forms.TextInput(attrs={"list": "ethnic-groups"})}
+        # The model's help text is for developers (English); the form says the same in the user's words.
+        help_texts = {"residence_status_to": _("Ngày đầu tiên không còn tình trạng này; để trống nếu chưa biết.")}
 
     def __init__(self, *args, commune: OrgUnit, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)

@@ -24,7 +24,8 @@ from ytcs.core.errors import ERROR, DomainError, FieldError
 from ytcs.core.text import fold, nfc
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers as ids
-from ytcs.people.models import Relationship
+from ytcs.people.models import Relationship, ResidenceStatus
+from ytcs.people.validation import residence_status_errors
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,19 @@ COLUMNS = (
     Column("bhyt_den_ngay", "bhyt_valid_to", gettext_lazy("Thẻ BHYT có giá trị đến: dd/mm/yyyy"),
            example="31/12/2026"),
     Column("noi_dk_kcb", "bhyt_primary_care_facility_code", gettext_lazy("Mã nơi đăng ký KCB ban đầu (5 ký tự)")),
+    Column("tinh_trang_cu_tru", "residence_status",
+           gettext_lazy("Tình trạng cư trú: thường trú, tạm trú, tạm vắng (để trống là thường trú)"),
+           example="Thường trú"),
+    Column("cu_tru_tu_ngay", "residence_status_from", gettext_lazy("Tình trạng cư trú từ ngày: dd/mm/yyyy")),
+    Column("cu_tru_den_ngay", "residence_status_to",
+           gettext_lazy("Tình trạng cư trú đến ngày (ngày đầu tiên không còn): dd/mm/yyyy")),
 )
 ALIASES = {"ho_va_ten": "ho_ten", "so_cccd": "cccd", "can_cuoc": "cccd", "so_dien_thoai": "dien_thoai",
            "sdt": "dien_thoai", "ma_bhxh": "ma_so_bhxh", "so_the_bhyt": "ma_the_bhyt", "the_bhyt": "ma_the_bhyt",
            "quan_he": "quan_he_chu_ho", "quan_he_voi_chu_ho": "quan_he_chu_ho",
-           "ngay_thang_nam_sinh": "ngay_sinh", "thon_ban": "thon", "thon_to": "thon", "nam_nu": "gioi_tinh"}
+           "ngay_thang_nam_sinh": "ngay_sinh", "thon_ban": "thon", "thon_to": "thon", "nam_nu": "gioi_tinh",
+           "cu_tru": "tinh_trang_cu_tru", "tinh_trang_cu_tru_tu_ngay": "cu_tru_tu_ngay",
+           "tinh_trang_cu_tru_den_ngay": "cu_tru_den_ngay"}
 _SEX = {"nam": "M", "m": "M", "male": "M", "nu": "F", "f": "F", "female": "F"}
 _RELATIONSHIP = {
     "chu ho": "head", "vo": "spouse", "chong": "spouse", "vo/chong": "spouse", "con": "child", "con trai": "child",
@@ -74,6 +83,9 @@ _RELATIONSHIP = {
     "em": "sibling", "anh/chi/em": "sibling", "con dau": "child_in_law", "con re": "child_in_law",
     "con dau/con re": "child_in_law", "khac": "other", **{v: v for v in Relationship.values},
 }
+# The statuses as stations write them (folded), and the codes of ``ResidenceStatus``.
+_RESIDENCE_STATUS = {"thuong tru": "permanent", "tam tru": "temporary", "tam vang": "absent",
+                     **{v: v for v in ResidenceStatus.values}}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _MAX_LENGTH = {"family_name": 60, "middle_name": 60, "given_name": 60, "ethnicity": 40, "occupation": 100,
                "address": 255, "household_code": 32, "bhyt_primary_care_facility_code": 5}
@@ -212,12 +224,13 @@ class RowChecker:
             ) % {"value": values.get("birth_date", "")})
             birth = None
         row["birth_date"] = birth
-        for attribute in ("bhyt_valid_from", "bhyt_valid_to"):
+        for attribute in ("bhyt_valid_from", "bhyt_valid_to", "residence_status_from", "residence_status_to"):
             text = values.get(attribute, "")
             row[attribute] = parse_date(text) if text else None
             if text and row[attribute] is None:
                 self.error(number, attribute, "invalid", _("Ngày “%(value)s” không đúng dạng dd/mm/yyyy.")
                            % {"value": text})
+        self._residence_status(number, values, row)
         self._place(number, values, row)
         self._identifiers(number, values, row, sex, birth)
         for attribute in ("ethnicity", "occupation", "bhyt_primary_care_facility_code"):
@@ -245,6 +258,19 @@ class RowChecker:
             self.error(number, "relationship_to_head", "relationship_unknown", _(
                 "Quan hệ với chủ hộ “%(value)s” không có trong danh mục (chủ hộ, vợ, chồng, con, bố, mẹ, cháu, ông, "
                 "bà, anh, chị, em, con dâu, con rể, khác).") % {"value": relationship})
+
+    def _residence_status(self, number: int, values: dict, row: dict) -> None:
+        """The status by its Vietnamese label or its code; blank leaves the register's value (thường trú if new)."""
+        text = values.get("residence_status", "")
+        row["residence_status"] = _RESIDENCE_STATUS.get(fold(text)) if text else ""
+        if row["residence_status"] is None:
+            self.error(number, "residence_status", "invalid_choice", _(
+                "Tình trạng cư trú “%(value)s” không có trong danh mục (thường trú, tạm trú, tạm vắng)."
+            ) % {"value": text})
+            return
+        for problem in residence_status_errors(row["residence_status"], row.get("residence_status_from"),
+                                               row.get("residence_status_to")):
+            self.error(number, problem.field, problem.code, problem.message)
 
     def _place(self, number: int, values: dict, row: dict) -> None:
         village_text = values.get("village", "")

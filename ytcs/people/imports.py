@@ -44,7 +44,7 @@ from ytcs.people.import_rows import (
     row_error,
     unreadable,
 )
-from ytcs.people.models import Household, LifeEvent, ResidenceHistory, Resident
+from ytcs.people.models import Household, LifeEvent, ResidenceHistory, ResidenceStatus, Resident
 
 # The columns are the import's own names too (the pages and their tests name them from here).
 __all__ = ["ALIASES", "COLUMNS", "ImportReport", "RowError", "import_residents"]
@@ -54,7 +54,8 @@ LOOKUP_CHUNK = 900  # below SQLite's bound-parameter limit
 
 UPDATABLE = ("family_name", "middle_name", "given_name", "sex", "birth_date", "ethnicity", "occupation", "cccd",
              "phone", "bhyt_card_number", "social_insurance_number", "bhyt_group_code", "bhyt_benefit_level",
-             "bhyt_valid_from", "bhyt_valid_to", "bhyt_primary_care_facility_code", "relationship_to_head")
+             "bhyt_valid_from", "bhyt_valid_to", "bhyt_primary_care_facility_code", "relationship_to_head",
+             "residence_status", "residence_status_from", "residence_status_to")
 
 
 @dataclass
@@ -219,6 +220,7 @@ def _write(report: ImportReport, rows: list[dict], matches: dict[int, int], hous
         data = {"id": pk, "commune_id": commune.pk, "household_id": household_ids.get(code), "village_id": village_id,
                 "full_name": row["full_name"], "name_folded": row["name_folded"],
                 "birth_year": row["birth_date"].year, **{k: row[k] for k in UPDATABLE}}
+        data["residence_status"] = data["residence_status"] or ResidenceStatus.PERMANENT
         view = SimpleNamespace(**data, pk=None, date_of_death=None, emergency_contact_phone="")
         data["completeness_pct"] = record_completeness(view, today=today, record_sections=set()).pct
         if household is not None and data["relationship_to_head"] == "head" and household["head_id"] is None:

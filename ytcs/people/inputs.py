@@ -31,6 +31,7 @@ from ytcs.people.models import (
     Household,
     MedicalHistory,
     ReproductiveHistory,
+    ResidenceStatus,
     Resident,
     RiskFactors,
     SurgeryHistory,
@@ -76,6 +77,9 @@ class ResidentFields(Input):
     emergency_contact_name: Text = ""
     emergency_contact_relationship: Text = ""
     emergency_contact_phone: Text = ""
+    residence_status: Text = ResidenceStatus.PERMANENT
+    residence_status_from: datetime.date | None = None
+    residence_status_to: datetime.date | None = None
 
 
 RESIDENT_FIELDS: tuple[str, ...] = tuple(ResidentFields.model_fields)

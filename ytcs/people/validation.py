@@ -17,7 +17,7 @@ from ytcs.core.errors import ERROR, FieldError
 from ytcs.core.text import fold, nfc
 from ytcs.orgunits.models import OrgUnit
 from ytcs.people import identifiers as ids
-from ytcs.people.models import Household, Relationship, Resident
+from ytcs.people.models import Household, Relationship, ResidenceStatus, Resident
 
 EARLIEST_BIRTH_DATE = datetime.date(1890, 1, 1)
 _REQUIRED_CODES = {"blank", "null", "required"}
@@ -101,6 +101,23 @@ def _bhyt_errors(resident: Resident) -> list[FieldError]:
     return errors
 
 
+def residence_status_errors(status: str, since: datetime.date | None,
+                            until: datetime.date | None) -> list[FieldError]:
+    """The period of a residence status: it must not end before it starts (``until`` is exclusive, so an empty
+    period is refused too), and a temporary absence needs its first day, else the indicators would count the
+    person away on every day (shared by the services and the import)."""
+    errors = []
+    if since and until and until <= since:
+        errors.append(FieldError("residence_status_to", "residence_status_order", _(
+            "Ngày kết thúc tình trạng cư trú phải sau ngày bắt đầu."
+        )))
+    if status == ResidenceStatus.ABSENT and not since:
+        errors.append(FieldError("residence_status_from", "residence_absent_from_required", _(
+            "Người tạm vắng cần có ngày bắt đầu tạm vắng."
+        )))
+    return errors
+
+
 def _place_errors(resident: Resident) -> list[FieldError]:
     errors = []
     if resident.village_id and (
@@ -173,6 +190,9 @@ def validate_resident(actor: User, resident: Resident, *, taken: dict[str, set[s
             "Quan hệ với chủ hộ “%(value)s” không có trong danh mục (%(choices)s)."
         ) % {"value": resident.relationship_to_head, "choices": ", ".join(Relationship.values)}))
     errors += _place_errors(resident)
+    if "residence_status" not in bad:
+        errors += residence_status_errors(resident.residence_status, resident.residence_status_from,
+                                          resident.residence_status_to)
     if not any(e.severity == ERROR and e.field in ("cccd", "social_insurance_number") for e in errors):
         errors += duplicate_identifier_errors(actor, resident)
     for name in ("cccd", "social_insurance_number"):

@@ -182,3 +182,20 @@ def test_a_household_patch_is_refused_like_a_resident_edit(world):
     assert moved.status_code == 200 and moved.json()["village_id"] == world["village_a2"].pk
     elsewhere = send(client, "PATCH", url, {"village": world["village_b"].pk})
     assert error_codes(elsewhere) == [("village", "village_not_in_commune")]
+
+
+def test_residence_status_is_written_and_answered_and_a_bad_period_names_its_field(world):
+    client = client_for(world["nurse_a"])
+    body = {**PERSON, "commune": world["commune_a"].pk, "residence_status": "temporary",
+            "residence_status_from": "2026-02-01", "residence_status_to": "2026-08-01"}
+    created = send(client, "POST", "/api/people/residents", body)
+    assert created.status_code == 201
+    assert {k: created.json()[k] for k in ("residence_status", "residence_status_from", "residence_status_to")} == {
+        "residence_status": "temporary", "residence_status_from": "2026-02-01", "residence_status_to": "2026-08-01"}
+    url = f"/api/people/residents/{created.json()['id']}"
+    bad = send(client, "PATCH", url, {"residence_status_to": "2026-01-01"})
+    assert bad.status_code == 422 and error_codes(bad) == [("residence_status_to", "residence_status_order")]
+    absent = send(client, "PATCH", url, {"residence_status": "absent", "residence_status_from": None})
+    assert absent.status_code == 422
+    assert error_codes(absent) == [("residence_status_from", "residence_absent_from_required")]
+    assert Resident.objects.get(pk=created.json()["id"]).residence_status == "temporary"

@@ -162,3 +162,18 @@ def test_management_command_dry_run(world, tmp_path, capsys):
     assert Resident.objects.count() == 4
     event = AuditEvent.objects.get(resource_type="people.Resident", action="create")
     assert (event.actor, event.client) == (None, "job:import")
+
+
+def test_residence_status_columns_take_the_vietnamese_labels_and_the_codes(world):
+    header = "Họ và tên,Giới tính,Ngày sinh,Tình trạng cư trú,Cư trú từ ngày,Cư trú đến ngày\n"
+    report = run(world, header + "Lò Thị Mai,Nữ,09/07/1983,Tạm vắng,01/01/2026,01/07/2026\n"
+                                 "Nông Văn Dền,Nam,02/03/1980,temporary,,\n"
+                                 "Hoàng Văn Bình,Nam,1990-05-05,,,\n")
+    assert report.ok, report.errors
+    statuses = dict(Resident.objects.values_list("given_name", "residence_status"))
+    assert statuses == {"Mai": "absent", "Dền": "temporary", "Bình": "permanent"}
+    assert Resident.objects.get(given_name="Mai").residence_status_from == datetime.date(2026, 1, 1)
+    bad = run(world, header + "Lò Thị Hoa,Nữ,09/07/1983,Tạm vắng,,\n"
+                              "Nông Văn Tú,Nam,02/03/1980,Đi xa,,\n", dry_run=True)
+    assert [(e.row, e.column, e.error.code) for e in bad.errors] == [
+        (2, "cu_tru_tu_ngay", "residence_absent_from_required"), (3, "tinh_trang_cu_tru", "invalid_choice")]

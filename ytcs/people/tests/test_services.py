@@ -245,3 +245,35 @@ def test_reproductive_section_only_for_women(world):
         section_save(context=acting(world["nurse_a"]), resident=resident,
                      fields=section_values("reproductive_history", {"pregnancies": 1}))
     assert field_codes(exc) == [(None, "reproductive_women_only")]
+
+
+def test_residence_status_is_saved_and_its_change_audited(world):
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields())
+    assert resident.residence_status == "permanent"
+    resident_update(context=acting(world["nurse_a"]), resident=resident, fields=ResidentFields(
+        residence_status="absent", residence_status_from=datetime.date(2026, 1, 1),
+        residence_status_to=datetime.date(2026, 7, 1)))
+    resident.refresh_from_db()
+    assert (resident.residence_status, resident.residence_status_from, resident.residence_status_to) == (
+        "absent", datetime.date(2026, 1, 1), datetime.date(2026, 7, 1))
+    assert AuditEvent.objects.filter(action="update").get().changes == {
+        "residence_status": ["permanent", "absent"], "residence_status_from": [None, "2026-01-01"],
+        "residence_status_to": [None, "2026-07-01"]}
+
+
+def test_residence_status_period_must_end_after_it_starts_and_an_absence_needs_its_start(world):
+    with pytest.raises(DomainError) as exc:
+        resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields(
+            residence_status="temporary", residence_status_from=datetime.date(2026, 3, 1),
+            residence_status_to=datetime.date(2026, 2, 1)))
+    assert field_codes(exc) == [("residence_status_to", "residence_status_order")]
+    assert exc.value.errors[0].message == "Ngày kết thúc tình trạng cư trú phải sau ngày bắt đầu."
+    with pytest.raises(DomainError) as exc:
+        resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                        fields=person_fields(residence_status="absent"))
+    assert field_codes(exc) == [("residence_status_from", "residence_absent_from_required")]
+    with pytest.raises(DomainError) as exc:
+        resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"],
+                        fields=person_fields(residence_status="away"))
+    assert [e.field for e in exc.value.errors] == ["residence_status"]
+    assert not Resident.objects.exists()

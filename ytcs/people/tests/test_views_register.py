@@ -356,3 +356,28 @@ def test_a_village_health_worker_keeps_the_records_of_their_village(world):
     saved = vhw.post(reverse("people:register_section", args=[resident.pk, "risk_factors"]), {
         "risk_factors-tobacco": "none", "risk_factors-alcohol": "none", "risk_factors-physical_activity": "regular"})
     assert saved.status_code == 302 and Resident.objects.get(pk=resident.pk).risk_factors.tobacco == "none"
+
+
+def test_resident_form_edits_the_residence_status_and_shows_a_period_error_beside_the_field(world):
+    resident = resident_create(context=acting(world["nurse_a"]), commune=world["commune_a"], fields=person_fields())
+    client = client_for(world["nurse_a"])
+    url = reverse("people:register_resident_edit", args=[resident.pk])
+    page = client.get(url)
+    assert 'name="residence_status"' in page.content.decode() and "Tạm vắng" in page.content.decode()
+    assert "Exclusive end" not in page.content.decode()
+    data = {"family_name": "Nông", "middle_name": "Văn", "given_name": "Dền", "sex": "M", "birth_date": "1980-03-02",
+            "cccd": "004080001234", "residence_status": "absent", "residence_status_from": "2026-01-01",
+            "residence_status_to": "2025-12-01"}
+    bad = client.post(url, data)
+    assert bad.status_code == 200
+    html = bad.content.decode()
+    assert 'id="id_residence_status_to_errors"' in html
+    assert "Ngày kết thúc tình trạng cư trú phải sau ngày bắt đầu." in html
+    assert client.post(url, {**data, "residence_status_to": "2026-06-01"}).status_code == 302
+    resident.refresh_from_db()
+    assert (resident.residence_status, resident.residence_status_from, resident.residence_status_to) == (
+        "absent", datetime.date(2026, 1, 1), datetime.date(2026, 6, 1))
+    printed = client.get(reverse("people:register_export_print", args=[resident.pk])).content.decode()
+    assert "Tạm vắng" in printed and "01/01/2026" in printed
+    data = json.loads(client.get(reverse("people:register_export_json", args=[resident.pk])).content)
+    assert json.dumps(data).count("absent") >= 1
