@@ -33,3 +33,17 @@ def phone(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def login_as(context, user, url: str) -> None:
+    """Sign ``user`` in to the browser ``context`` by handing it a Django session cookie for ``url``.
+
+    The login page itself is exercised by the register journey; the others start already signed in.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])

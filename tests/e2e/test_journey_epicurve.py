@@ -7,22 +7,15 @@ such attribute with a console error and drew an empty frame, and the week select
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
+
+from tests.e2e.conftest import login_as
 
 BARS_DRAWN = "() => [...document.querySelectorAll('.surv-curve rect')].filter(r => r.getBBox().height > 0).length"
 GRIDLINE_HEIGHTS = "() => [...document.querySelectorAll('.surv-curve line.grid')].map(l => l.y1.baseVal.value)"
 SMALLEST_LABEL = ("() => Math.min(...[...document.querySelectorAll('.surv-curve text')]"
                   ".map(t => t.getBoundingClientRect().height))")
 
-
-def _login(context, user, url: str) -> None:
-    """Reuse a Django session in the browser (the login page itself belongs to another journey)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
 
 
 @pytest.mark.e2e
@@ -42,7 +35,7 @@ def test_epidemic_curve_draws_in_vietnamese_and_the_week_choice_applies(browser,
                     onset_date=onset, diagnosed_at=at(onset + dt.timedelta(days=1)))
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="vi-VN")
-    _login(context, nurse, live_server.url)
+    login_as(context, nurse, live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors = []

@@ -1,8 +1,8 @@
 """National journey on a phone: provinces first, one province's communes, and back; the same on completeness."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
+
+from tests.e2e.conftest import login_as
 
 
 @pytest.fixture
@@ -14,13 +14,6 @@ def tab(browser, live_server):
     yield page
     context.close()
 
-
-def _login(tab, user, url: str) -> None:
-    """Reuse a Django session in the browser (the login page itself belongs to the web journey)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    tab.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
 
 
 def _fits(tab) -> bool:
@@ -41,7 +34,7 @@ def test_a_national_viewer_goes_from_provinces_to_communes_and_back(tab, live_se
     other = OrgUnitFactory(name="Lạng Sơn", code="20", level=OrgUnit.Level.PROVINCE, parent=tree["country"])
     OrgUnitFactory(name="Tân Thanh", level=OrgUnit.Level.COMMUNE, parent=other)
     ResidentFactory(village=tree["village_a"])
-    _login(tab, UserFactory(role=Role.NATIONAL_VIEWER, org_unit=tree["country"]), live_server.url)
+    login_as(tab.context, UserFactory(role=Role.NATIONAL_VIEWER, org_unit=tree["country"]), live_server.url)
 
     tab.goto("/")
     table = tab.locator("#areas-title + .table-wrap table")

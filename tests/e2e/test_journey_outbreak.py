@@ -4,10 +4,10 @@ import datetime as dt
 import os
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
+
+from tests.e2e.conftest import login_as
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
@@ -37,13 +37,6 @@ def context(request, live_server):
         browser.close()
 
 
-def _login(context, user, url: str) -> None:
-    """Reuse a Django session in the browser (the login page itself belongs to the web journey)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
-
 
 @pytest.mark.e2e
 def test_measles_burst_is_detected_reviewed_and_shown_on_the_curve(context, live_server, transactional_db):
@@ -67,7 +60,7 @@ def test_measles_burst_is_detected_reviewed_and_shown_on_the_curve(context, live
     call_command("surveillance", "detect-weekly", "--province", tree.province.name, "--workers", "1")
     signal = Signal.objects.get(unit=tree.commune, disease__code="soi", week_start=last_week)
 
-    _login(context, manager, live_server.url)
+    login_as(context, manager, live_server.url)
     tab = context.new_page()
     tab.set_default_timeout(10_000)
     tab.goto("/surveillance/signals/?status=new")

@@ -12,10 +12,9 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
+from tests.e2e.conftest import login_as
 from ytcs.core.tests.locale_numbers import html_number_errors
 
 PHONE = {"width": 390, "height": 844}
@@ -45,13 +44,6 @@ NAV_LINKS = "() => [...document.querySelectorAll('header nav a[href], main nav[a
 SMALLEST_CHART_LABEL = ("() => Math.min(...[...document.querySelectorAll('svg text')]"
                         ".map(t => t.getBoundingClientRect().height))")
 
-
-def _login(context, user, url: str) -> None:
-    """Reuse a Django session in the browser (the login page itself belongs to another journey)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
 
 
 def _station_with_data():
@@ -112,7 +104,7 @@ def test_every_navigation_page_fits_a_phone_for_every_role(browser, live_server,
     failures, menus = [], {}
     for role, user in users.items():
         context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="vi-VN")
-        _login(context, user, live_server.url)
+        login_as(context, user, live_server.url)
         page = context.new_page()
         page.set_default_timeout(10_000)
         todo, seen = ["/"], set()
