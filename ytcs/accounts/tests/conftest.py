@@ -1,7 +1,7 @@
 import pytest
 
 from ytcs.accounts.tests.factories import World, build_world
-from ytcs.people.tests.factories import ResidentFactory
+from ytcs.people.tests.factories import residents_per_place
 
 
 @pytest.fixture(autouse=True)
@@ -17,11 +17,4 @@ def world(db) -> World:
 
 @pytest.fixture
 def residents(world):
-    """One resident per place: a1, a2, commune A without village, B, C (c1)."""
-    return {
-        "a1": ResidentFactory(village=world.village_a1),
-        "a2": ResidentFactory(village=world.village_a2),
-        "a": ResidentFactory(commune=world.commune_a),
-        "b": ResidentFactory(commune=world.commune_b),
-        "c1": ResidentFactory(village=world.village_c1),
-    }
+    return residents_per_place(world)

@@ -1,6 +1,7 @@
 """Households and residents for every app's tests, plus the register tests' unit tree and world."""
 
 import datetime
+from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -87,3 +88,14 @@ def person_fields(**overrides: object) -> ResidentFields:
 def acting(user: object) -> AuditContext:
     """The audit context of ``user`` acting from a test (no address, no client)."""
     return AuditContext(actor=user)
+
+
+def residents_per_place(world: Any) -> dict[str, Resident]:
+    """One resident per place of the accounts test world: a1, a2, commune A without village, B, C (c1)."""
+    return {
+        "a1": ResidentFactory(village=world.village_a1),
+        "a2": ResidentFactory(village=world.village_a2),
+        "a": ResidentFactory(commune=world.commune_a),
+        "b": ResidentFactory(commune=world.commune_b),
+        "c1": ResidentFactory(village=world.village_c1),
+    }

@@ -16,7 +16,7 @@ from ytcs.people.access import (
     scoped_households,
     scoped_residents,
 )
-from ytcs.people.tests.factories import HouseholdFactory, ResidentFactory
+from ytcs.people.tests.factories import HouseholdFactory, residents_per_place
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,7 @@ def world():
 
 @pytest.fixture
 def residents(world):
-    """One resident per place: a1, a2, commune A without village, B, C (c1)."""
-    return {
-        "a1": ResidentFactory(village=world.village_a1),
-        "a2": ResidentFactory(village=world.village_a2),
-        "a": ResidentFactory(commune=world.commune_a),
-        "b": ResidentFactory(commune=world.commune_b),
-        "c1": ResidentFactory(village=world.village_c1),
-    }
+    return residents_per_place(world)
 
 
 def denied() -> list[tuple]:
